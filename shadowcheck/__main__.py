@@ -1,0 +1,3 @@
+from shadowcheck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""The data that flows between shadowcheck's stages, as frozen dataclasses.
+
+environment (probe) -> TargetEnvironment
+project (walk, roots) -> Project
+rules -> Finding
+reporters <- Report
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ShadowcheckError(Exception):
+    """A problem with the user's input or machine, reported as one line and exit status 2."""
+
+
+# --- the target environment, as a real interpreter reported it -------------------------------
+
+
+@dataclass(frozen=True)
+class Distribution:
+    name: str
+    version: str
+    # The sys.path entry the distribution is installed into (its dist-info's parent).
+    location: str
+    # Import names the distribution provides: top-level names, plus dotted names for the
+    # modules it places inside a namespace package ("jaraco.functools").
+    provides: tuple[str, ...]
+    # Raw Requires-Dist strings, for naming the installed importers of a shadowed name.
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetEnvironment:
+    # The interpreter path as chosen (a venv's bin/python, not its resolved symlink).
+    python: str
+    executable: str
+    version: tuple[int, int, int]
+    # sys.path as a script sees it, without the script's own directory.
+    sys_path: tuple[str, ...]
+    stdlib_module_names: frozenset[str]
+    builtin_module_names: frozenset[str]
+    frozen_module_names: frozenset[str]
+    # Modules imported before any user code runs: imports of them never reach sys.path.
+    startup_module_names: frozenset[str]
+    extension_suffixes: tuple[str, ...]
+    source_suffixes: tuple[str, ...]
+    bytecode_suffixes: tuple[str, ...]
+    # The directories that hold the standard library (stdlib, platstdlib, lib-dynload).
+    stdlib_paths: tuple[str, ...]
+    site_packages: tuple[str, ...]
+    distributions: tuple[Distribution, ...]
+    # One-line warnings about what the probe had to skip (broken metadata, ...).
+    problems: tuple[str, ...] = ()
+    # How the interpreter was chosen: "--python", "$VIRTUAL_ENV", ".venv", ...
+    chosen_by: str = ""
+
+    def providers(self, module: str) -> tuple[Distribution, ...]:
+        """Distributions that provide ``module`` (a top-level or namespace-dotted name)."""
+        return tuple(d for d in self.distributions if module in d.provides)
+
+    def is_immune(self, top_level: str) -> bool:
+        """True when importing ``top_level`` can never reach sys.path."""
+        return (
+            top_level in self.builtin_module_names
+            or top_level in self.frozen_module_names
+            or top_level in self.startup_module_names
+        )
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A statement in the project that imports a shadowed name."""
+
+    path: str  # relative to the working directory, posix separators
+    line: int
+    statement: str
+    predicted_error: str | None
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """What a finding's module hides."""
+
+    kind: str  # "third-party" or "stdlib"
+    origin: str | None  # absolute path of what Python would import without the shadow
+    distributions: tuple[tuple[str, str], ...] = ()  # (name, version)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str  # relative to the working directory, posix separators
+    line: int
+    column: int
+    code: str
+    severity: Severity = field(compare=False)
+    module: str = field(compare=False)
+    message: str = field(compare=False)
+    root: str = field(default=".", compare=False)  # the import root, relative to the cwd
+    shadows: Shadowed | None = field(default=None, compare=False)
+    importers: tuple[Importer, ...] = field(default=(), compare=False)
+    help: str | None = field(default=None, compare=False)
+    name: str = field(default="", compare=False)  # the rule's name, e.g. shadows-stdlib-module
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a reporter needs, and nothing about how it was found."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    python: str
+    root: str  # absolute project root
+    python_note: str = ""  # how the interpreter was chosen, for the summary line
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
