@@ -1,0 +1,123 @@
+"""The project tree: one walk that lists the directories and source files that matter."""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Never the project's own code: version control, environments, caches and build output.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", "__pycache__", "node_modules", "site-packages",
+        "dist-packages", "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".ipynb_checkpoints", ".eggs",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class Project:
+    root: Path
+    # Every walked directory (absolute) -> the names of the entries it holds.
+    directories: dict[Path, frozenset[str]] = field(default_factory=dict)
+    python_files: list[Path] = field(default_factory=list)
+    notebooks: list[Path] = field(default_factory=list)
+    # One-line descriptions of what could not be walked (symlink loops, unreadable dirs).
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.python_files) + len(self.notebooks)
+
+
+def _matches(relative: str, name: str, patterns: tuple[str, ...]) -> bool:
+    # Like ruff's exclude: a pattern without a slash matches any path component's name,
+    # one with a slash matches the path relative to the project root.
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relative, pattern.lstrip("./")):
+                return True
+        elif fnmatch.fnmatchcase(name, pattern):
+            return True
+    return False
+
+
+def _git_ignored(root: Path) -> set[str] | None:
+    """Paths git ignores below ``root``, relative to it; None when it is not a checkout."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+            cwd=root,
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    entries = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {e.rstrip("/") for e in entries if e}
+
+
+def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) -> Project:
+    """Walk ``root`` once, following symlinks without looping, skipping what is not the project."""
+    root = Path(os.path.abspath(root))
+    project = Project(root)
+    ignored = _git_ignored(root) if use_gitignore else None
+    ignored = ignored or set()
+    seen: set[tuple[int, int]] = set()
+    pending: list[tuple[Path, str]] = [(root, "")]
+    while pending:
+        directory, relative = pending.pop()
+        try:
+            stat = directory.stat()
+        except OSError as error:
+            project.problems.append(f"{relative or '.'}: cannot read directory: {error.strerror}")
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            # A symlink back into a directory already walked: Python would follow it,
+            # but walking it again would never end.
+            project.problems.append(f"{relative}: symlink loop (points back to a directory already walked)")
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as error:
+            project.problems.append(f"{relative or '.'}: cannot read directory: {error.strerror}")
+            continue
+        project.directories[directory] = frozenset(e.name for e in entries)
+        for entry in sorted(entries, key=lambda e: e.name, reverse=True):
+            child_relative = f"{relative}/{entry.name}" if relative else entry.name
+            if child_relative in ignored or _matches(child_relative, entry.name, exclude):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError as error:
+                project.problems.append(f"{child_relative}: {error.strerror}")
+                continue
+            if entry.is_symlink() and not is_dir and not is_file:
+                try:
+                    os.stat(entry.path)
+                except OSError as error:
+                    if error.errno == errno.ELOOP:  # a link that resolves to itself
+                        project.problems.append(f"{child_relative}: symlink loop")
+                continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):
+                    continue
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue  # a virtual environment, not the project
+                pending.append((Path(entry.path), child_relative))
+            elif entry.name.endswith(".py"):
+                project.python_files.append(Path(entry.path))
+            elif entry.name.endswith(".ipynb"):
+                project.notebooks.append(Path(entry.path))
+    project.python_files.sort()
+    project.notebooks.sort()
+    return project

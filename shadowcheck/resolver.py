@@ -1,0 +1,174 @@
+"""Where CPython's path-based import would find a module, worked out without importing it.
+
+This mirrors ``importlib._bootstrap_external.FileFinder`` and ``PathFinder``: one directory
+listing per path entry, the loaders tried in the order CPython registers them, namespace
+portions collected until a regular package or module turns up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+PACKAGE = "package"
+MODULE = "module"
+NAMESPACE = "namespace"
+
+
+@dataclass(frozen=True)
+class Suffixes:
+    extension: tuple[str, ...]
+    source: tuple[str, ...]
+    bytecode: tuple[str, ...]
+
+    @property
+    def in_loader_order(self) -> tuple[str, ...]:
+        # FileFinder is built from _get_supported_file_loaders(): extensions, source, bytecode.
+        return self.extension + self.source + self.bytecode
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a finder found: a module file, a package, or a namespace package."""
+
+    name: str
+    kind: str  # PACKAGE, MODULE or NAMESPACE
+    origin: str | None  # the file that would run; None for a namespace package
+    # Where submodules are searched: the package directory, or every namespace portion.
+    search_locations: tuple[str, ...] = ()
+
+    @property
+    def is_package(self) -> bool:
+        return self.kind != MODULE
+
+
+@lru_cache(maxsize=None)
+def _listing(directory: str, case_ok: bool) -> frozenset[str]:
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return frozenset()
+    # FileFinder compares names exactly; only PYTHONCASEOK on a case-insensitive
+    # platform relaxes that (importlib._bootstrap_external._relax_case).
+    return frozenset(n.lower() for n in names) if case_ok else frozenset(names)
+
+
+def clear_listing_cache() -> None:
+    """Forget directory listings (for a long-running process whose tree changes)."""
+    _listing.cache_clear()
+
+
+def _relax_case() -> bool:
+    return sys.platform.startswith(("win", "cygwin", "darwin")) and "PYTHONCASEOK" in os.environ
+
+
+def find_in_directory(directory: str, name: str, suffixes: Suffixes) -> Spec | None:
+    """FileFinder.find_spec for the last part of ``name`` in one directory.
+
+    Returns a PACKAGE or MODULE spec, a NAMESPACE spec whose single search location is
+    the portion found here, or None.
+    """
+    tail = name.rpartition(".")[2]
+    case_ok = _relax_case()
+    listing = _listing(directory, case_ok)
+    key = tail.lower() if case_ok else tail
+    base = os.path.join(directory, tail)
+    is_portion = False
+    # A directory beats every module file of the same name, but only if it holds an
+    # __init__ that some loader accepts; otherwise it is at most a namespace portion.
+    if key in listing and os.path.isdir(base):
+        package_listing = _listing(base, case_ok)
+        for suffix in suffixes.in_loader_order:
+            init = "__init__" + suffix
+            if (init.lower() if case_ok else init) in package_listing:
+                init_path = os.path.join(base, init)
+                if os.path.isfile(init_path):
+                    return Spec(name, PACKAGE, init_path, (base,))
+        is_portion = True
+    for suffix in suffixes.in_loader_order:
+        candidate = key + (suffix.lower() if case_ok else suffix)
+        if candidate in listing:
+            full = os.path.join(directory, tail + suffix)
+            if os.path.isfile(full):
+                return Spec(name, MODULE, full)
+    if is_portion:
+        return Spec(name, NAMESPACE, None, (base,))
+    return None
+
+
+def find_on_path(name: str, path: tuple[str, ...] | list[str], suffixes: Suffixes) -> Spec | None:
+    """PathFinder.find_spec: the first regular package or module on ``path``, else a
+    namespace package of every portion found, else None."""
+    portions: list[str] = []
+    for entry in path:
+        if entry != "" and not os.path.isdir(entry):
+            continue  # zip files and missing entries: no FileFinder for them
+        spec = find_in_directory(entry or os.getcwd(), name, suffixes)
+        if spec is None:
+            continue
+        if spec.kind != NAMESPACE:
+            return spec
+        portions.extend(spec.search_locations)
+    if portions:
+        return Spec(name, NAMESPACE, None, tuple(portions))
+    return None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of importing a dotted name along a path, without running anything."""
+
+    specs: tuple[Spec, ...]  # one per part of the name that was found, outermost first
+    # Set when the chain stops: the part that was not found, and whether its parent
+    # was a plain module ("'a' is not a package").
+    missing: str | None = None
+    parent_not_package: bool = False
+
+    @property
+    def found(self) -> Spec | None:
+        return None if self.missing else self.specs[-1]
+
+    @property
+    def top(self) -> Spec | None:
+        return self.specs[0] if self.specs else None
+
+
+def resolve(name: str, path: tuple[str, ...] | list[str], suffixes: Suffixes) -> Resolution:
+    """Resolve every part of a dotted ``name`` the way ``import name`` walks it."""
+    parts = name.split(".")
+    specs: list[Spec] = []
+    search = tuple(path)
+    for i in range(len(parts)):
+        qualified = ".".join(parts[: i + 1])
+        if specs and not specs[-1].is_package:
+            return Resolution(tuple(specs), qualified, parent_not_package=True)
+        spec = find_on_path(qualified, search, suffixes)
+        if spec is None:
+            return Resolution(tuple(specs), qualified)
+        specs.append(spec)
+        search = spec.search_locations
+    return Resolution(tuple(specs))
+
+
+def module_names_in(directory: str, suffixes: Suffixes) -> set[str]:
+    """Every name FileFinder could find in ``directory`` (valid identifiers only)."""
+    names: set[str] = set()
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return names
+    for entry in entries:
+        for suffix in suffixes.in_loader_order:
+            if entry.endswith(suffix):
+                stem = entry[: -len(suffix)]
+                if stem.isidentifier():
+                    names.add(stem)
+                break
+        else:
+            if entry.isidentifier() and entry != "__pycache__":
+                names.add(entry)
+    # Only keep what a finder really finds there (a directory named like a module file's
+    # stem, a file that is not a regular file, ...).
+    return {n for n in names if find_in_directory(directory, n, suffixes) is not None}
