@@ -1,0 +1,133 @@
+"""The command line: parse, load configuration, call one function, choose the exit status."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from shadowcheck import __version__
+from shadowcheck.check import Settings, run_check
+from shadowcheck.config import find_config, load_config, validate_codes
+from shadowcheck.ftypes import Report, ShadowcheckError
+from shadowcheck.reporters import REPORTERS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(click.Group):
+    """`shadowcheck .` is `shadowcheck check .`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shadowcheck")
+def cli() -> None:
+    """Find project files that shadow the standard library or installed packages."""
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+@contextmanager
+def _output(output_file: str | None):
+    if output_file is None:
+        yield sys.stdout
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+    except OSError as error:
+        raise ShadowcheckError(f"{output_file}: cannot write: {error.strerror}") from None
+
+
+def _codes(values: tuple[str, ...], option: str) -> list[str]:
+    return validate_codes([c for v in values for c in v.split(",") if c.strip()], option)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--python", "python", metavar="PATH", help="The interpreter whose environment to inspect.")
+@click.option(
+    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), envvar="SHADOWCHECK_OUTPUT_FORMAT",
+    show_envvar=True, default="text", show_default=True, help="Output format.",
+)  # fmt: skip
+@click.option("--output-file", metavar="PATH", help="Write the report to PATH instead of standard output.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes (comma-separated).")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="Replace the configured excludes.")
+@click.option("--extend-exclude", multiple=True, metavar="PATTERN", help="Exclude these too.")
+@click.option("--allow", multiple=True, metavar="MODULE", help="A module the project shadows on purpose.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found.")
+@click.option("--no-cache", is_flag=True, help="Ask the interpreter again instead of using the cached answer.")
+def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, allow, exit_zero, no_cache):
+    """Report project modules that shadow the stdlib or an installed package (default: .)."""
+    paths = tuple(Path(p) for p in paths) or (Path("."),)
+    config_path = find_config(paths[0].resolve())
+    config = load_config(config_path) if config_path else {}
+    settings = Settings(
+        paths=paths,
+        python=python or os.environ.get("SHADOWCHECK_PYTHON") or config.get("python"),
+        exclude=(*(exclude or config.get("exclude", ())), *config.get("extend_exclude", ()), *extend_exclude),
+        roots=tuple(Path(r) for r in config.get("roots", ())),
+        allow=frozenset((*config.get("allow", ()), *allow)),
+        select=frozenset(_codes(select, "--select") if select else config["select"]) if select or "select" in config else None,
+        ignore=frozenset((*config.get("ignore", ()), *_codes(ignore, "--ignore"))),
+        use_cache=not no_cache,
+    )
+    report, problems = run_check(settings)
+    with _output(output_file) as stream:
+        REPORTERS[output_format](report, stream, _use_color(color, stream))
+    for problem in problems:
+        click.echo(f"shadowcheck: error: {problem}", err=True)
+    raise SystemExit(exit_status(report, problems, exit_zero))
+
+
+def exit_status(report: Report, problems: list[str], exit_zero: bool) -> int:
+    """The one place the exit status is decided."""
+    if problems:
+        return EXIT_ERROR
+    if report.findings and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status instead of exiting (for tests)."""
+    try:
+        cli.main(args=argv, prog_name="shadowcheck", standalone_mode=False)
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else EXIT_ERROR
+    except click.exceptions.Exit as exit:
+        return exit.exit_code
+    except click.ClickException as error:
+        error.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("shadowcheck: interrupted", err=True)
+        return EXIT_ERROR
+    except ShadowcheckError as error:
+        click.echo(f"shadowcheck: error: {error}", err=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("shadowcheck: interrupted", err=True)
+        return 130
+    except Exception as error:  # a bug: one line, not a traceback, unless asked for
+        if os.environ.get("SHADOWCHECK_DEBUG"):
+            raise
+        click.echo(f"shadowcheck: internal error: {type(error).__name__}: {error} (set SHADOWCHECK_DEBUG=1 for a traceback)", err=True)
+        return EXIT_ERROR
+    return EXIT_CLEAN

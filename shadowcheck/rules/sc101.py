@@ -1,0 +1,46 @@
+from shadowcheck.ftypes import Severity
+from shadowcheck.rules.base import Example, Rule
+
+KERAS = {"keras": {"keras/__init__.py": "", "keras/models.py": "class Sequential: pass\n"}}
+
+
+class ShadowsInstalledPackage(Rule):
+    code = "SC101"
+    name = "shadows-installed-package"
+    shadows_kind = "third-party"
+    summary = "A project module hides an installed package from the scripts that run beside it."
+    description = (
+        "Python puts the directory of the script it runs (or the working directory, for "
+        "`python -m`, pytest and notebooks) first on sys.path, so a project file named like an "
+        "installed distribution's import name is imported instead of the distribution. Imports of "
+        "its submodules then fail with \"'keras' is not a package\", and libraries that import "
+        "the name themselves break too. Reported as an error when project code run from that "
+        "directory imports the name, as a warning otherwise."
+    )
+    help = "rename %(file)s (e.g. to %(suggestion)s)"
+    message = "`%(path)s` shadows the installed %(what)s `%(module)s`%(distributions)s (%(origin)s)%(where)s"
+    default_severity = Severity.WARNING
+    valid = (
+        Example({"mylib/__init__.py": "", "mylib/keras.py": "", "train.py": "import mylib\n"}, (), "inside-a-library-package"),
+        Example({"keras_experiments.py": "", "train.py": "import keras\n"}, (), "renamed"),
+        Example({"keras/data.txt": "", "train.py": "import keras\n"}, (), "namespace-portion-loses"),
+    )  # fmt: skip
+    invalid = (
+        Example(
+            {"keras.py": "", "train.py": "from keras.models import Sequential\n"},
+            (("keras.py", "keras", "error"),),
+            "module-beside-importer",
+        ),
+        Example({"keras.py": "x = 1\n"}, (("keras.py", "keras", "warning"),), "no-importer"),
+        Example(
+            {"keras/__init__.py": "", "scripts/train.py": "import keras\n"},
+            (("keras/__init__.py", "keras", "warning"),),
+            "importer-in-another-root",
+        ),
+        Example(
+            {"mylib/__init__.py": "", "mylib/keras.py": "", "mylib/cli.py": "#!/usr/bin/env python\nimport keras\n"},
+            (("mylib/keras.py", "keras", "error"),),
+            "package-with-a-script",
+        ),
+    )
+    installed = KERAS
