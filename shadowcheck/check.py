@@ -157,9 +157,9 @@ class Checker:
         is_package = shadow.local.kind != "module"
         shown = path.rsplit("/", 1)[0] + "/" if is_package and shadow.path.name.startswith("__init__") else path
         stem = shadow.module.rpartition(".")[2]
-        file_name = shown.rstrip("/").rsplit("/", 1)[-1]
+        file_name = shown.rstrip("/").rsplit("/", 1)[-1] + ("/" if shown.endswith("/") else "")
         suggestion = f"{stem}_{'experiments' if rule.shadows_kind == 'third-party' else 'utils'}"
-        suggestion += "/" if shown.endswith("/") else file_name[len(stem) :]
+        suggestion += file_name[len(stem) :]
         root_shown = relative(shadow.root.directory, self.cwd)
         where = ""
         if shadow.root.directory != project.root:

@@ -70,21 +70,21 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
     project = Project(root)
     ignored = _git_ignored(root) if use_gitignore else None
     ignored = ignored or set()
-    seen: set[tuple[int, int]] = set()
-    pending: list[tuple[Path, str]] = [(root, "")]
+    # Each pending directory carries the identities of the directories above it: a symlink
+    # back to one of them is a loop; two links to the same place are not.
+    pending: list[tuple[Path, str, frozenset[tuple[int, int]]]] = [(root, "", frozenset())]
     while pending:
-        directory, relative = pending.pop()
+        directory, relative, ancestors = pending.pop()
         try:
             stat = directory.stat()
         except OSError as error:
             project.problems.append(f"{relative or '.'}: cannot read directory: {error.strerror}")
             continue
-        if (stat.st_dev, stat.st_ino) in seen:
-            # A symlink back into a directory already walked: Python would follow it,
-            # but walking it again would never end.
-            project.problems.append(f"{relative}: symlink loop (points back to a directory already walked)")
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in ancestors:
+            project.problems.append(f"{relative}: symlink loop (points back to a directory above it)")
             continue
-        seen.add((stat.st_dev, stat.st_ino))
+        ancestors = ancestors | {identity}
         try:
             entries = list(os.scandir(directory))
         except OSError as error:
@@ -113,7 +113,7 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
                     continue
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue  # a virtual environment, not the project
-                pending.append((Path(entry.path), child_relative))
+                pending.append((Path(entry.path), child_relative, ancestors))
             elif entry.name.endswith(".py"):
                 project.python_files.append(Path(entry.path))
             elif entry.name.endswith(".ipynb"):
