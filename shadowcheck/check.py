@@ -108,6 +108,8 @@ class Checker:
                 rule = self.rules.get(shadow.kind)
                 if rule is None or self._allowed(shadow) or (only and shadow.path != only):
                     continue
+                if project.is_excluded(shadow.path):
+                    continue
                 if self._suppressed(shadow, rule):
                     continue
                 importers = self._importers(shadow, files_by_root.get(import_root, []))

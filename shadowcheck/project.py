@@ -28,6 +28,11 @@ class Project:
     notebooks: list[Path] = field(default_factory=list)
     # One-line descriptions of what could not be walked (symlink loops, unreadable dirs).
     problems: list[str] = field(default_factory=list)
+    # What exclude patterns and .gitignore left out: its modules are not reported.
+    excluded: set[Path] = field(default_factory=set)
+
+    def is_excluded(self, path: Path) -> bool:
+        return any(p in self.excluded for p in (path, *path.parents))
 
     @property
     def file_count(self) -> int:
@@ -94,19 +99,17 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
         for entry in sorted(entries, key=lambda e: e.name, reverse=True):
             child_relative = f"{relative}/{entry.name}" if relative else entry.name
             if child_relative in ignored or _matches(child_relative, entry.name, exclude):
+                project.excluded.add(Path(entry.path))
                 continue
             try:
+                os.stat(entry.path)
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
             except OSError as error:
-                project.problems.append(f"{child_relative}: {error.strerror}")
-                continue
-            if entry.is_symlink() and not is_dir and not is_file:
-                try:
-                    os.stat(entry.path)
-                except OSError as error:
-                    if error.errno == errno.ELOOP:  # a link that resolves to itself
-                        project.problems.append(f"{child_relative}: symlink loop")
+                if error.errno == errno.ELOOP:  # a link that resolves to itself
+                    project.problems.append(f"{child_relative}: symlink loop")
+                elif not entry.is_symlink():  # a dangling link is just not importable
+                    project.problems.append(f"{child_relative}: {error.strerror}")
                 continue
             if is_dir:
                 if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):

@@ -85,11 +85,12 @@ class ShadowFinder:
 
     def providers(self, name: str) -> tuple[Distribution, ...]:
         prefix = name + "."
-        return tuple(
+        found = (
             d
             for d in self.environment.distributions
             if name in d.provides or any(p.startswith(prefix) for p in d.provides)
         )
+        return tuple(sorted(found, key=lambda d: (d.name.lower(), d.version)))
 
     def in_root(self, root: ImportRoot) -> list[Shadow]:
         """Every module in ``root`` that hides one the environment provides."""
