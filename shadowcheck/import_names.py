@@ -1,0 +1,221 @@
+"""Which import names a distribution provides, for distributions that do not say it themselves.
+
+An installed distribution lists its files, so the probe reads its import names from them. A
+distribution that is only declared (in requirements.txt, pyproject.toml, environment.yml) has no
+files to read: its import names come from the table below, or else from the default rule, the
+normalized name with "-" read as "_" (``typing-extensions`` -> ``typing_extensions``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# PEP 503 normalized distribution name -> the import names it provides: top-level names, or
+# dotted names for what it places inside a namespace package ("google.protobuf"). Every entry
+# is one the default rule gets wrong, or a canonical name listed before its variants so that a
+# reverse lookup offers it first ("tensorflow" before "tensorflow-cpu"). Only entries checked
+# against the distribution's own file list belong here; test_import_names.py re-checks every
+# entry installed on the machine running the tests.
+DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
+    # --- machine learning --------------------------------------------------------------------
+    "scikit-learn": ("sklearn",),
+    "scikit-image": ("skimage",),
+    "scikit-optimize": ("skopt",),
+    "scikit-fuzzy": ("skfuzzy",),
+    "scikit-surprise": ("surprise",),
+    "imbalanced-learn": ("imblearn",),
+    "umap-learn": ("umap",),
+    "pot": ("ot",),
+    "python-louvain": ("community",),
+    "tensorflow": ("tensorflow",),
+    "tensorflow-cpu": ("tensorflow",),
+    "tensorflow-gpu": ("tensorflow",),
+    "tensorflow-macos": ("tensorflow",),
+    "tensorflow-intel": ("tensorflow",),
+    "tf-nightly": ("tensorflow",),
+    "tf-keras": ("tf_keras",),
+    "torch": ("torch",),
+    "pytorch-lightning": ("pytorch_lightning",),
+    "lightning": ("lightning",),
+    "pytorch-ignite": ("ignite",),
+    "mmcv": ("mmcv",),
+    "mmcv-full": ("mmcv",),
+    "jax": ("jax",),
+    "jaxlib": ("jaxlib",),
+    "cupy": ("cupy",),
+    "cupy-cuda11x": ("cupy",),
+    "cupy-cuda12x": ("cupy",),
+    "faiss-cpu": ("faiss",),
+    "faiss-gpu": ("faiss",),
+    "onnxruntime": ("onnxruntime",),
+    "onnxruntime-gpu": ("onnxruntime",),
+    "paddlepaddle": ("paddle",),
+    "paddlepaddle-gpu": ("paddle",),
+    "mlflow": ("mlflow",),
+    "mlflow-skinny": ("mlflow",),
+    "huggingface-hub": ("huggingface_hub",),
+    "openai-whisper": ("whisper",),
+    "llama-cpp-python": ("llama_cpp",),
+    "pyro-ppl": ("pyro",),
+    "hydra-core": ("hydra",),
+    "gin-config": ("gin",),
+    "python-box": ("box",),
+    "tensorboardx": ("tensorboardX",),
+    "nvidia-ml-py": ("pynvml",),
+    "gputil": ("GPUtil",),
+    "absl-py": ("absl",),
+    "google-pasta": ("pasta",),
+    "antlr4-python3-runtime": ("antlr4",),
+    "levenshtein": ("Levenshtein",),
+    "google-generativeai": ("google.generativeai",),
+    # --- images, audio, documents ------------------------------------------------------------
+    "opencv-python": ("cv2",),
+    "opencv-contrib-python": ("cv2",),
+    "opencv-python-headless": ("cv2",),
+    "opencv-contrib-python-headless": ("cv2",),
+    "pillow": ("PIL",),
+    "pillow-simd": ("PIL",),
+    "pywavelets": ("pywt",),
+    "matplotlib": ("matplotlib", "pylab", "mpl_toolkits.mplot3d"),
+    "pyopengl": ("OpenGL",),
+    "pyqt5": ("PyQt5",),
+    "pyside6": ("PySide6",),
+    "speechrecognition": ("speech_recognition",),
+    "ffmpeg-python": ("ffmpeg",),
+    "pymupdf": ("fitz", "pymupdf"),
+    "pdfminer-six": ("pdfminer",),
+    "pypdf2": ("PyPDF2",),
+    "python-docx": ("docx",),
+    "python-pptx": ("pptx",),
+    "python-magic": ("magic",),
+    "gdal": ("osgeo",),
+    "netcdf4": ("netCDF4",),
+    # --- data formats, storage, cloud ---------------------------------------------------------
+    "pyyaml": ("yaml",),
+    "ruamel-yaml": ("ruamel.yaml",),
+    "python-dateutil": ("dateutil",),
+    "python-dotenv": ("dotenv",),
+    "beautifulsoup4": ("bs4",),
+    "protobuf": ("google.protobuf",),
+    "grpcio": ("grpc",),
+    "grpcio-tools": ("grpc_tools",),
+    "google-auth": ("google.auth", "google.oauth2"),
+    "google-api-python-client": ("googleapiclient",),
+    "google-cloud-storage": ("google.cloud.storage",),
+    "google-cloud-bigquery": ("google.cloud.bigquery",),
+    "azure-storage-blob": ("azure.storage.blob",),
+    "snowflake-connector-python": ("snowflake.connector",),
+    "psycopg2-binary": ("psycopg2",),
+    "mysqlclient": ("MySQLdb",),
+    "pymongo": ("pymongo", "bson", "gridfs"),
+    "kafka-python": ("kafka",),
+    "apache-airflow": ("airflow",),
+    "pinecone-client": ("pinecone",),
+    # --- crypto, network, system --------------------------------------------------------------
+    "pyjwt": ("jwt",),
+    "pycryptodome": ("Crypto",),
+    "pycryptodomex": ("Cryptodome",),
+    "pyopenssl": ("OpenSSL",),
+    "pynacl": ("nacl",),
+    "dnspython": ("dns",),
+    "pysocks": ("socks", "sockshandler"),
+    "websocket-client": ("websocket",),
+    "pyzmq": ("zmq",),
+    "pyserial": ("serial",),
+    "py-cpuinfo": ("cpuinfo",),
+    # pywin32's .pth file puts its win32/ and win32/lib/ directories on sys.path.
+    "pywin32": ("win32api", "win32con", "win32com"),
+    # --- tooling ------------------------------------------------------------------------------
+    "attrs": ("attr", "attrs"),
+    # Not pkg_resources: setuptools 82 removed it, so "install setuptools" would not bring it.
+    "setuptools": ("setuptools", "_distutils_hack"),
+    "cython": ("Cython", "cython", "pyximport"),
+    "ipython": ("IPython",),
+    "pyinstaller": ("PyInstaller",),
+}
+
+# How a distribution in the table spells its own name, where that is not its normalized name:
+# what an install hint shows.
+DISPLAY_NAMES: dict[str, str] = {
+    "cython": "Cython",
+    "gdal": "GDAL",
+    "gputil": "GPUtil",
+    "levenshtein": "Levenshtein",
+    "netcdf4": "netCDF4",
+    "pdfminer-six": "pdfminer.six",
+    "pillow-simd": "Pillow-SIMD",
+    "pot": "POT",
+    "pyjwt": "PyJWT",
+    "pymupdf": "PyMuPDF",
+    "pynacl": "PyNaCl",
+    "pyopengl": "PyOpenGL",
+    "pyopenssl": "pyOpenSSL",
+    "pypdf2": "PyPDF2",
+    "pyqt5": "PyQt5",
+    "pyside6": "PySide6",
+    "pysocks": "PySocks",
+    "pywavelets": "PyWavelets",
+    "pyyaml": "PyYAML",
+    "ruamel-yaml": "ruamel.yaml",
+    "speechrecognition": "SpeechRecognition",
+    "tensorboardx": "tensorboardX",
+}
+
+_SEPARATOR_RUNS = re.compile(r"[-_.]+")
+
+
+def _by_import_name() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for distribution, names in DISTRIBUTION_IMPORT_NAMES.items():
+        for name in names:
+            index.setdefault(name, []).append(distribution)
+    return {name: tuple(distributions) for name, distributions in index.items()}
+
+
+# Table order is kept, so each import name's canonical distribution comes first.
+_DISTRIBUTIONS_BY_IMPORT_NAME = _by_import_name()
+
+
+def normalize_distribution_name(name: str) -> str:
+    """The PEP 503 form of a distribution name: lowercase, each run of "-", "_", "." as "-"."""
+    return _SEPARATOR_RUNS.sub("-", name).lower()
+
+
+def import_names_for_distribution(name: str) -> tuple[str, ...]:
+    """The import names distribution ``name`` provides: from the table, else the default rule."""
+    normalized = normalize_distribution_name(name)
+    return DISTRIBUTION_IMPORT_NAMES.get(normalized, (normalized.replace("-", "_"),))
+
+
+def _nearest_listed(module: str) -> str | None:
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in _DISTRIBUTIONS_BY_IMPORT_NAME:
+            return candidate
+    return None
+
+
+def distributions_for_import_name(top_level: str) -> tuple[str, ...]:
+    """The table's distributions that provide ``top_level``, the canonical one first.
+
+    A dotted module is looked up through its nearest listed parent, so "google.protobuf.message"
+    finds protobuf; a bare namespace package ("google") finds nothing.
+    """
+    listed = _nearest_listed(top_level)
+    return _DISTRIBUTIONS_BY_IMPORT_NAME[listed] if listed else ()
+
+
+def install_hint(import_name: str) -> str | None:
+    """The distribution to install for ``import_name``, when pip would not find it by that name.
+
+    None when the table does not know the name, or when installing the import name itself would
+    work ("tensorflow", "huggingface_hub", "IPython").
+    """
+    listed = _nearest_listed(import_name)
+    if listed is None:
+        return None
+    canonical = _DISTRIBUTIONS_BY_IMPORT_NAME[listed][0]
+    if canonical == normalize_distribution_name(listed):
+        return None
+    return DISPLAY_NAMES.get(canonical, canonical)
