@@ -301,3 +301,51 @@ def test_environment_variable_selects_the_interpreter(tmp_path, target_venv, mon
     assert json.loads(capsys.readouterr().out)["python"] == target_venv.python
     if os.name != "nt":
         assert Path(target_venv.python).is_symlink()  # the venv's path is kept, not resolved
+
+
+# --- which statements count as importers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, lines",
+    [
+        ("import demopkg\n", [1]),
+        ("import demopkg.models as m\n", [1]),
+        ("import demopkg as d\n", [1]),
+        ("from demopkg import VALUE\n", [1]),
+        ("def f():\n    import demopkg\n", [2]),
+        ("try:\n    import demopkg\nexcept ImportError:\n    demopkg = None\n", [2]),
+        ("import importlib\nimportlib.import_module('demopkg.models')\n", [2]),
+        ("from importlib import import_module\nimport_module('demopkg')\n", [2]),
+        ("__import__('demopkg')\n", [1]),
+        ("import os, demopkg\n", [1]),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import demopkg\n", []),
+        ("import demopkgx\nimport mydemopkg\n", []),
+        ("name = 'demopkg'\nimport importlib\nimportlib.import_module(name)\n", []),
+        ("from . import demopkg\n", []),
+    ],
+    ids=["import", "import-submodule-as", "import-as", "from-import", "in-function", "in-try",
+         "import-module", "import-module-bare", "dunder-import", "one-of-several", "type-checking",
+         "other-names", "non-literal", "relative"],
+)  # fmt: skip
+def test_import_forms(run, tmp_path, source, lines):
+    project = make_tree(tmp_path, {"demopkg.py": "", "train.py": source})
+    (finding,) = json.loads(run(project, ".", "--format", "json")[1])["findings"]
+    assert [i["line"] for i in finding["importers"]] == lines
+    assert finding["severity"] == ("error" if lines else "warning")
+
+
+def test_notebook_directory_is_a_root_and_its_imports_count(run, tmp_path):
+    cells = [
+        {"cell_type": "markdown", "source": ["# try demopkg"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "!pip list\n", "from demopkg.models import Sequential\n"]},
+    ]
+    project = make_tree(
+        tmp_path,
+        {"notebooks/demopkg.py": "", "notebooks/explore.ipynb": json.dumps({"cells": cells, "nbformat": 4})},
+    )
+    (finding,) = json.loads(run(project, ".", "--format", "json")[1])["findings"]
+    assert finding["path"] == "notebooks/demopkg.py" and finding["root"] == "notebooks"
+    (importer,) = finding["importers"]
+    assert importer["path"] == "notebooks/explore.ipynb"
+    assert importer["predicted_error"].endswith("'demopkg' is not a package")
