@@ -1,0 +1,318 @@
+# Reports what a target interpreter would import from where, as one JSON object on stdout.
+#
+# shadowcheck runs this file as `TARGET_PYTHON _probe.py` with a fresh temporary directory as
+# the working directory, so nothing of the user's project is imported. It must run unchanged on
+# Python 3.8 to 3.14, with the standard library only, and it must never crash on one broken
+# distribution: what it has to skip goes into "problems".
+
+import sys  # always imported before any user code runs: this line adds nothing to sys.modules
+
+STARTUP_MODULE_NAMES = list(sys.modules)
+
+# A script's directory is sys.path[0]; leave it out at once so that nothing beside this file can
+# shadow the modules the probe imports below. With PYTHONSAFEPATH (-P, 3.11+) it is never added.
+# (Imported, as shadowcheck's tests do, the file leaves sys.path alone.)
+if __name__ == "__main__" and not getattr(sys.flags, "safe_path", False):
+    del sys.path[0]
+
+import importlib.machinery  # noqa: E402
+from importlib import metadata  # noqa: E402
+import json  # noqa: E402
+import keyword  # noqa: E402
+import os  # noqa: E402
+import posixpath  # noqa: E402
+import re  # noqa: E402
+import site  # noqa: E402
+import sysconfig  # noqa: E402
+import warnings  # noqa: E402
+
+MODULE_SUFFIXES = sorted(
+    set(
+        importlib.machinery.EXTENSION_SUFFIXES
+        + importlib.machinery.SOURCE_SUFFIXES
+        + importlib.machinery.BYTECODE_SUFFIXES
+    ),
+    key=len,
+    reverse=True,  # ".cpython-312-x86_64-linux-gnu.so" before ".so"
+)
+# Directories inside site-packages that are metadata or installer output, never importable.
+NOT_PACKAGE_SUFFIXES = (".dist-info", ".egg-info", ".data")
+# What sys.stdlib_module_names leaves out although it sits in the stdlib directories: the test
+# suite and CPython's own test and example extensions (Tools/build/generate_stdlib_module_names.py).
+NOT_STDLIB = re.compile(r"^(test|_test.*|_ctypes_test|_?xx.*|__p?hello\w*)$")
+# Modules frozen into 3.8-3.10 builds, which cannot list their frozen modules (3.11+ can).
+OLD_FROZEN_CANDIDATES = (
+    "_frozen_importlib",
+    "_frozen_importlib_external",
+    "zipimport",
+    "__hello__",
+    "__phello__",
+    "__phello__.spam",
+)
+
+
+def unique(items):
+    """The non-empty items, in order, each once."""
+    result = []
+    for item in items:
+        if item and item not in result:
+            result.append(item)
+    return result
+
+
+def first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def is_import_name(name):
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def module_stem(filename):
+    """The module a file is: x for x.py, x.pyc or x.cpython-312-x86_64-linux-gnu.so."""
+    for suffix in MODULE_SUFFIXES:
+        if filename.endswith(suffix) and len(filename) > len(suffix):
+            return filename[: -len(suffix)]
+    return None
+
+
+# --- the interpreter ----------------------------------------------------------------------
+
+
+def stdlib_paths():
+    # In a venv, sysconfig's platstdlib is "{platbase}/lib/pythonX.Y" with platbase the venv,
+    # which holds no stdlib: the base installation's directories are wanted.
+    base = {
+        "base": sys.base_prefix,
+        "installed_base": sys.base_prefix,
+        "platbase": sys.base_exec_prefix,
+        "installed_platbase": sys.base_exec_prefix,
+    }
+    platstdlib = sysconfig.get_path("platstdlib", vars=base)
+    paths = [sysconfig.get_path("stdlib", vars=base), platstdlib]
+    for entry in sys.path:
+        if os.path.basename(entry) == "lib-dynload":
+            paths.append(entry)
+    paths.append(os.path.join(platstdlib or "", "lib-dynload"))
+    paths.append(os.path.join(sys.base_prefix, "DLLs"))  # Windows keeps extensions there
+    return [p for p in unique(paths) if os.path.isdir(p)]
+
+
+def stdlib_module_names_from_disk(paths, frozen):
+    # sys.stdlib_module_names exists from 3.10 on. Before that, the standard library is what
+    # the interpreter's own stdlib, platstdlib and lib-dynload directories hold (never their
+    # site-packages or Debian's dist-packages), plus the modules built into the executable.
+    names = set(sys.builtin_module_names)
+    names.update(n for n in frozen if "." not in n and not NOT_STDLIB.match(n))
+    for directory in paths:
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry in ("site-packages", "dist-packages", "__pycache__"):
+                continue
+            if os.path.isdir(os.path.join(directory, entry)):
+                name = entry
+            else:
+                name = module_stem(entry)
+            if name and is_import_name(name) and not NOT_STDLIB.match(name):
+                names.add(name)
+    return names
+
+
+def frozen_module_names():
+    try:
+        import _imp
+
+        candidates = _imp._frozen_module_names()  # 3.11+
+    except (ImportError, AttributeError):
+        candidates = OLD_FROZEN_CANDIDATES
+    # A frozen module is used only while frozen modules are enabled (-X frozen_modules=on,
+    # the default outside a source build); FrozenImporter answers for the ones that are.
+    finder = importlib.machinery.FrozenImporter
+    return [name for name in candidates if finder.find_spec(name) is not None]
+
+
+def site_packages_dirs():
+    dirs = []
+    # Old virtualenv (< 20) replaced site.py with one that has no getsitepackages().
+    if hasattr(site, "getsitepackages"):
+        dirs.extend(site.getsitepackages())
+    if site.ENABLE_USER_SITE and site.USER_SITE:
+        dirs.append(site.USER_SITE)
+    dirs.append(sysconfig.get_path("purelib"))
+    dirs.append(sysconfig.get_path("platlib"))
+    return unique(dirs)
+
+
+# --- installed distributions ----------------------------------------------------------------
+
+
+def provided_names(files):
+    """Import names a distribution provides, from the paths (tuples of parts) it installs.
+
+    A directory shipped without any __init__ is a namespace package shared with other
+    distributions, so what this one provides is the dotted names inside it.
+    """
+    files = [
+        path
+        for path in files
+        if path
+        and path[0] != ".."  # scripts in bin/, data in share/
+        and path[0] != "__pycache__"
+        and not path[0].endswith(NOT_PACKAGE_SUFFIXES)  # metadata, installer data
+    ]
+    packages = {path[:-1] for path in files if module_stem(path[-1]) == "__init__"}
+    return names_inside((), files, packages)
+
+
+def names_inside(directory, files, packages):
+    """Names of the modules in ``directory`` (a namespace package, or () for site-packages)."""
+    prefix = "".join(part + "." for part in directory)
+    names = set()
+    below = {}  # subdirectory name -> the files under it
+    for path in files:
+        child = path[len(directory)]
+        if len(path) == len(directory) + 1:
+            stem = module_stem(child)
+            if stem and stem != "__init__" and is_import_name(stem):
+                names.add(prefix + stem)
+        elif child != "__pycache__" and is_import_name(child):
+            below.setdefault(child, []).append(path)
+    for child, under in below.items():
+        subdirectory = directory + (child,)
+        if subdirectory in packages:
+            names.add(prefix + child)
+        else:
+            # A namespace directory holding no module still imports, as an empty namespace.
+            names.update(names_inside(subdirectory, under, packages) or {prefix + child})
+    return names
+
+
+def installed_files(text):
+    """The paths in an egg-info's installed-files.txt, made relative to its location.
+
+    They are relative to the .egg-info directory itself ("../pkg/__init__.py"); Python 3.8
+    and 3.9's dist.files do not read this file at all.
+    """
+    for line in text.splitlines():
+        line = line.strip().replace("\\", "/")
+        if line:
+            yield tuple(posixpath.normpath(posixpath.join("x.egg-info", line)).split("/"))
+
+
+def names_from_disk(location, name):
+    # No file list at all: take the distribution to provide the module named after it, when
+    # such a module sits beside its metadata (what `pip show -f` would also have to guess).
+    guess = re.sub(r"[-.]+", "_", name)
+    found = set()
+    for candidate in unique([guess, guess.lower()]):
+        if os.path.isdir(os.path.join(location, candidate)):
+            found.add(candidate)
+        for suffix in MODULE_SUFFIXES:
+            if os.path.isfile(os.path.join(location, candidate + suffix)):
+                found.add(candidate)
+    return found
+
+
+def describe(dist):
+    try:
+        message = dist.metadata
+    except Exception as error:
+        raise ValueError("METADATA cannot be read (%s)" % first_line(error))
+    # Newer importlib.metadata returns None, or an empty message, when there is no METADATA.
+    if message is None or not message.keys():
+        raise ValueError("it has no METADATA")
+    # .get(), not [...]: from importlib_metadata 8 (Python 3.14) a missing key raises.
+    if not message.get("Name"):
+        raise ValueError("METADATA has no Name")
+    return {
+        "name": message.get("Name"),
+        "version": message.get("Version") or "",
+        "location": str(dist.locate_file("")),
+        "requires": list(message.get_all("Requires-Dist") or []),
+    }
+
+
+def provides(dist, info):
+    try:
+        record = dist.read_text("RECORD")
+        files = None if record is None else [tuple(p.parts) for p in dist.files or ()]
+    except Exception as error:
+        raise ValueError("RECORD cannot be parsed (%s)" % first_line(error))
+    if files is not None:
+        return provided_names(files)
+    # Not dist.files for an egg-info: without installed-files.txt it falls back to
+    # SOURCES.txt, whose paths are relative to the source tree, not to site-packages.
+    installed = dist.read_text("installed-files.txt")
+    if installed is not None:
+        return provided_names(installed_files(installed))
+    top_level = dist.read_text("top_level.txt")
+    if top_level is not None:
+        return {n.replace("/", ".") for n in top_level.split() if is_import_name(n.split("/")[0])}
+    return names_from_disk(info["location"], info["name"])
+
+
+def metadata_dir(dist):
+    # PathDistribution keeps its .dist-info/.egg-info path only in a private attribute.
+    return str(getattr(dist, "_path", None) or dist.locate_file(""))
+
+
+def distributions(search_path, problems):
+    found = []
+    seen = set()
+    for dist in metadata.distributions(path=search_path):
+        try:
+            info = describe(dist)
+            key = (
+                re.sub(r"[-_.]+", "-", info["name"]).lower(),
+                os.path.normcase(os.path.realpath(info["location"])),
+            )
+            if key in seen:
+                continue  # the same directory reached through two sys.path entries
+            info["provides"] = sorted(provides(dist, info))
+        except Exception as error:  # one broken distribution must not hide all the others
+            problem = "skipped distribution at %s: %s" % (metadata_dir(dist), first_line(error))
+            if problem not in problems:  # the same directory reached twice
+                problems.append(problem)
+            continue
+        seen.add(key)
+        found.append(info)
+    return found
+
+
+def main():
+    # A target with PYTHONWARNINGS=error must still answer (3.12+ warns on missing metadata).
+    warnings.simplefilter("ignore")
+    problems = []
+    search_path = list(sys.path)
+    paths = stdlib_paths()
+    frozen = frozen_module_names()
+    if hasattr(sys, "stdlib_module_names"):
+        stdlib_names = sys.stdlib_module_names
+    else:
+        stdlib_names = stdlib_module_names_from_disk(paths, frozen)
+    answer = {
+        "executable": sys.executable,
+        "version": list(sys.version_info[:3]),
+        "sys_path": search_path,
+        "stdlib_module_names": sorted(stdlib_names),
+        "builtin_module_names": sorted(sys.builtin_module_names),
+        "frozen_module_names": sorted(frozen),
+        "startup_module_names": sorted(STARTUP_MODULE_NAMES),
+        "extension_suffixes": importlib.machinery.EXTENSION_SUFFIXES,
+        "source_suffixes": importlib.machinery.SOURCE_SUFFIXES,
+        "bytecode_suffixes": importlib.machinery.BYTECODE_SUFFIXES,
+        "stdlib_paths": paths,
+        "site_packages": site_packages_dirs(),
+        "distributions": distributions(search_path, problems),
+        "problems": problems,
+    }
+    # A line of its own, last: a .pth file may have printed something before it.
+    sys.stdout.write("\n" + json.dumps(answer, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
