@@ -12,8 +12,10 @@ import click
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
 from shadowcheck.config import find_config, load_config, validate_codes
-from shadowcheck.ftypes import Report, ShadowcheckError
+from shadowcheck.ftypes import ShadowcheckError
 from shadowcheck.reporters import REPORTERS
+from shadowcheck.reporters import verify_json, verify_text
+from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -93,14 +95,45 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
         REPORTERS[output_format](report, stream, _use_color(color, stream))
     for problem in problems:
         click.echo(f"shadowcheck: error: {problem}", err=True)
-    raise SystemExit(exit_status(report, problems, exit_zero))
+    raise SystemExit(exit_status(bool(report.findings), problems, exit_zero))
 
 
-def exit_status(report: Report, problems: list[str], exit_zero: bool) -> int:
+VERIFY_REPORTERS = {"text": verify_text.write, "json": verify_json.write}
+
+
+@cli.command()
+@click.argument("script", required=False, type=click.Path(path_type=Path))
+@click.option("-m", "module", metavar="MODULE", help="Predict `python -m MODULE` instead of a script.")
+@click.option("--reference", is_flag=True, help="Verify the reference Keras CNN script as if it sat in the working directory.")
+@click.option("--python", "python", metavar="PATH", help="The interpreter that will run the script.")
+@click.option("--safe-path", "-P", "safe_path", is_flag=True, help="Predict `python -P` (no script directory on sys.path).")
+# No SHADOWCHECK_OUTPUT_FORMAT here: it names check's formats (sarif, github ...),
+# which verify does not have.
+@click.option("--format", "output_format", type=click.Choice(sorted(VERIFY_REPORTERS)), default="text", show_default=True)
+@click.option("--output-file", metavar="PATH", help="Write the report to PATH instead of standard output.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Ask the interpreter again instead of using the cached answer.")
+def verify(script, module, reference, python, safe_path, output_format, output_file, color, no_cache):
+    """Predict whether `python SCRIPT` (or -m MODULE) imports the installed packages."""
+    if sum((script is not None, module is not None, reference)) != 1:
+        raise click.UsageError("give exactly one of SCRIPT, -m MODULE or --reference")
+    settings = VerifySettings(
+        target=Target(script=script, module=module, reference=reference),
+        python=python or os.environ.get("SHADOWCHECK_PYTHON"),
+        use_cache=not no_cache,
+        safe_path=safe_path,
+    )
+    verification = run_verify(settings)
+    with _output(output_file) as stream:
+        VERIFY_REPORTERS[output_format](verification, stream, _use_color(color, stream))
+    raise SystemExit(exit_status(bool(verification.errors), [], exit_zero=False))
+
+
+def exit_status(found: bool, problems: list[str], exit_zero: bool) -> int:
     """The one place the exit status is decided."""
     if problems:
         return EXIT_ERROR
-    if report.findings and not exit_zero:
+    if found and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

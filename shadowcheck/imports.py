@@ -165,14 +165,15 @@ class _Collector(cst.CSTVisitor):
             )
         )  # fmt: skip
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
         for item in node.names:
             module = _dotted(item.name)
             alias = item.asname.name.value if item.asname else None
             self._add(node, module, alias=alias)
             self._define(alias or module.partition(".")[0], node)
+        return False  # `import a.b` reads no attribute of a
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         module = _dotted(node.module) if node.module else ""
         if isinstance(node.names, cst.ImportStar):
             names = ("*",)
@@ -183,6 +184,7 @@ class _Collector(cst.CSTVisitor):
             for item in node.names:
                 self._define(item.asname.name.value if item.asname else _dotted(item.name), node)
         self._add(node, module, names, level=len(node.relative))
+        return False  # `from a.b import c` reads no attribute of a
 
     def visit_Call(self, node: cst.Call) -> None:
         function = _dotted(node.func).rpartition(".")[2]

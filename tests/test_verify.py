@@ -1,0 +1,221 @@
+"""`shadowcheck verify`: the command line, its output, its errors, and the reference script."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import make_tree
+from shadowcheck.cli import main
+from shadowcheck.verify import REFERENCE_SCRIPT
+
+
+def run(capsys, monkeypatch, cwd: Path, *args: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    code = main(["verify", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def verify_json(capsys, monkeypatch, cwd: Path, *args: str) -> tuple[int, dict]:
+    code, out, err = run(capsys, monkeypatch, cwd, "--format", "json", *args)
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+# --- against the demo venv -----------------------------------------------------------------
+
+
+def test_clean_script_is_ok(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"train.py": "import demopkg.models\nimport demosingle\nimport json\n"})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 0
+    assert [(i["module"], i["status"], i["kind"]) for i in document["imports"]] == [
+        ("demopkg.models", "ok", "site-packages"),
+        ("demosingle", "ok", "site-packages"),
+        ("json", "ok", "stdlib"),
+    ]
+    assert document["sys_path"][0] == str(tmp_path.resolve())
+
+
+def test_shadowed_import_has_the_documented_shape(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"demopkg.py": "", "train.py": "import json\nfrom demopkg.models import Sequential\n"})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1
+    first = document["imports"][0]
+    assert first == {
+        "module": "demopkg.models",
+        "path": "train.py",
+        "line": 2,
+        "status": "shadowed",
+        "origin": str(tmp_path.resolve() / "demopkg.py"),
+        "kind": "project",
+        "statement": "from demopkg.models import Sequential",
+        "severity": "error",
+        "shadows": {
+            "module": "demopkg",
+            "kind": "third-party",
+            "origin": str(target_venv.site_packages / "demopkg" / "__init__.py"),
+            "distributions": [{"name": "demo-pkg", "version": "1.0"}],
+        },
+        "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
+        "fix": "rename demopkg.py so that 'demopkg' imports demo-pkg 1.0",
+        "importers": [],
+    }
+    assert document["imports"][1]["status"] == "ok"  # failing ones first
+
+
+def test_scan_names_installed_importers_from_requires_dist(tmp_path, capsys, monkeypatch, target_venv):
+    # demo-pkg declares Requires-Dist: demo-single, so demo-pkg imports the shadow.
+    make_tree(tmp_path, {"demosingle.py": "", "train.py": "import demopkg\n"})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1
+    scanned = [i for i in document["imports"] if i["line"] is None]
+    assert [(i["module"], i["status"], i["path"]) for i in scanned] == [("demosingle", "shadowed", "demosingle.py")]
+    assert scanned[0]["importers"] == [{"name": "demo-pkg", "version": "1.0"}]
+
+
+def test_transitive_local_imports_are_followed(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"models.py": "import demons.functools\nimport nothere_xyz\n", "train.py": "import models\n"})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1
+    found = {(i["path"], i["line"], i["module"]): i["status"] for i in document["imports"]}
+    assert found == {
+        ("train.py", 1, "models"): "ok",
+        ("models.py", 1, "demons.functools"): "ok",
+        ("models.py", 2, "nothere_xyz"): "missing",
+    }
+
+
+def test_guarded_missing_import_is_a_warning(tmp_path, capsys, monkeypatch, target_venv):
+    source = "try:\n    import cv2\nexcept ImportError:\n    cv2 = None\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import sklearn\n"
+    make_tree(tmp_path, {"train.py": source})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 0
+    cv2 = document["imports"][0]
+    assert (cv2["module"], cv2["status"], cv2["severity"]) == ("cv2", "missing", "warning")
+    assert "opencv-python" in cv2["fix"]
+    assert "sklearn" not in {i["module"] for i in document["imports"]}
+
+
+def test_missing_import_names_the_distribution(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"train.py": "import sklearn\n"})
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1
+    assert "train.py:1: missing sklearn -> nowhere (missing)" in out
+    assert "will fail: ModuleNotFoundError: No module named 'sklearn'" in out
+    assert "pip install scikit-learn" in out
+
+
+def test_python_m_resolves_relative_imports(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"pkg/__init__.py": "", "pkg/run.py": "from . import util\nfrom .util import x\n", "pkg/util.py": ""})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "-m", "pkg.run", "--python", target_venv.python)
+    assert code == 0
+    assert [i["module"] for i in document["imports"]] == ["pkg", "pkg.util"]
+
+
+def test_relative_import_in_a_script_fails(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"train.py": "from . import util\n"})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1
+    assert document["imports"][0]["predicted_error"] == (
+        "ImportError: attempted relative import with no known parent package"
+    )
+
+
+def test_pythonpath_and_safe_path(tmp_path, capsys, monkeypatch, target_venv):
+    make_tree(tmp_path, {"lib/demosingle.py": "", "app/demopkg.py": "", "app/train.py": "import demosingle\nimport demopkg\n"})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", "lib")
+    assert main(["verify", "app/train.py", "--python", target_venv.python, "--format", "json", "--output-file", "out.json"]) == 1
+    statuses = {i["module"]: i["status"] for i in json.loads((tmp_path / "out.json").read_text())["imports"]}
+    assert statuses == {"demosingle": "shadowed", "demopkg": "shadowed"}
+    monkeypatch.delenv("PYTHONPATH")
+    assert main(["verify", "-P", "app/train.py", "--python", target_venv.python, "--format", "json", "--output-file", "out.json"]) == 0
+
+
+@pytest.mark.parametrize(
+    "files, args, message",
+    [
+        pytest.param({}, ["nope.py"], "nope.py: no such file", id="missing-script"),
+        pytest.param({"t.py": "import (\n"}, ["t.py"], "t.py:", id="syntax-error"),
+        pytest.param({"t.py": "import m\n", "m.py": "def (:\n"}, ["t.py"], "m.py:", id="syntax-error-in-local-module"),
+        pytest.param({"t.py": b"# coding: nope\n"}, ["t.py"], "cannot decode", id="undecodable"),
+        pytest.param({}, ["-m", "nothere_xyz"], "No module named nothere_xyz", id="missing-module"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, target_venv, files, args, message):
+    make_tree(tmp_path, files)
+    code, out, err = run(capsys, monkeypatch, tmp_path, *args, "--python", target_venv.python)
+    assert code == 2
+    assert err.startswith("shadowcheck: error:") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [pytest.param([], id="none"), pytest.param(["t.py", "-m", "x"], id="script-and-module"), pytest.param(["t.py", "--reference"], id="script-and-reference")],
+)
+def test_usage_errors(tmp_path, capsys, monkeypatch, args):
+    code, _, err = run(capsys, monkeypatch, tmp_path, *args)
+    assert code == 2 and "exactly one of SCRIPT, -m MODULE or --reference" in err
+
+
+# --- the reference script against the real keras -------------------------------------------
+
+_MISSING = [name for name in ("keras", "sklearn", "torch") if importlib.util.find_spec(name) is None]
+needs_ml = pytest.mark.skipif(
+    bool(_MISSING), reason=f"the reference script's imports need {', '.join(_MISSING)} in {sys.executable}"
+)
+
+
+def _last_error_line(result: subprocess.CompletedProcess) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+@needs_ml
+def test_reference_in_a_clean_directory_is_ok(tmp_path, capsys, monkeypatch):
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+    assert code == 0
+    assert {i["status"] for i in document["imports"]} == {"ok"}
+    assert {"keras", "numpy", "keras.models", "sklearn.datasets"} <= {i["module"] for i in document["imports"]}
+
+
+@needs_ml
+def test_reference_beside_keras_py_predicts_the_real_error(tmp_path, capsys, monkeypatch):
+    make_tree(tmp_path, {"keras.py": ""})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+    assert code == 1
+    keras = [i for i in document["imports"] if i["module"].split(".")[0] == "keras"]
+    assert keras and {i["status"] for i in keras} == {"shadowed"}
+    # Python stops at the first import that fails; the AttributeError predicted for
+    # `import keras` comes later, when build_model() reads keras.Input.
+    at_import = [i for i in keras if (i["predicted_error"] or "").startswith(("ImportError", "ModuleNotFoundError"))]
+    first = min(at_import, key=lambda i: i["line"])
+    shutil.copy(REFERENCE_SCRIPT, tmp_path / "cnn_train.py")
+    result = subprocess.run([sys.executable, "cnn_train.py", "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert _last_error_line(result) == first["predicted_error"]
+
+
+@needs_ml
+def test_reference_beside_torch_py_reports_the_scanned_shadow(tmp_path, capsys, monkeypatch):
+    make_tree(tmp_path, {"torch.py": ""})
+    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+    assert code == 1
+    (torch,) = [i for i in document["imports"] if i["status"] != "ok"]
+    assert (torch["module"], torch["line"], torch["path"], torch["kind"]) == ("torch", None, "torch.py", "project")
+    # keras 3 does not list torch in Requires-Dist (its torch backend imports it anyway), so
+    # metadata names no installed importer; verify must not invent one.
+    assert torch["importers"] == []
+    shutil.copy(REFERENCE_SCRIPT, tmp_path / "cnn_train.py")
+    result = subprocess.run([sys.executable, "cnn_train.py", "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    # keras's torch backend does `import torch.utils...`, and gets the project's torch.py.
+    assert "'torch' is not a package" in _last_error_line(result)
