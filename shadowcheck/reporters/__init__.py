@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from shadowcheck.ftypes import Report
-from shadowcheck.reporters import json_, text
+from shadowcheck.reporters import concise, github, json_, sarif, text
 
 # Each writes a whole report; `color` is only honoured by formats meant for terminals.
 Writer = Callable[[Report, TextIO, bool], None]
@@ -14,4 +14,7 @@ Writer = Callable[[Report, TextIO, bool], None]
 REPORTERS: dict[str, Writer] = {
     "text": text.write,
     "json": json_.write,
+    "sarif": sarif.write,
+    "github": github.write,
+    "concise": concise.write,
 }
