@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shadowcheck.declared import declared_dependencies
 from shadowcheck.environment import find_interpreter, load_environment
 from shadowcheck.ftypes import Finding, Importer, Report, Severity, Shadowed, ShadowcheckError, TargetEnvironment
 from shadowcheck.imports import SourceImports, read_imports
+from shadowcheck.isolation import DECLARED, declared_environment
 from shadowcheck.predict import Predictor, affects
 from shadowcheck.project import Project, walk
 from shadowcheck.resolver import Spec
@@ -175,7 +177,7 @@ class Checker:
             "module": shadow.module,
             "what": "package" if shadow.installed.kind != "module" else "module",
             "distributions": _describe_distributions(shadow.module, distributions),
-            "origin": relative(shadow.installed.origin, self.cwd) if shadow.installed.origin else "namespace package",
+            "origin": relative(shadow.installed.origin, self.cwd) if shadow.installed.origin else _no_origin(shadow, self.environment),
             "where": where,
             "file": file_name,
             "suggestion": suggestion,
@@ -202,10 +204,16 @@ def _normalize(name: str) -> str:
 
 def _describe_distributions(module: str, distributions: tuple[tuple[str, str], ...]) -> str:
     if len(distributions) == 1 and _normalize(distributions[0][0]) == _normalize(module):
-        return f" {distributions[0][1]}"
+        return f" {distributions[0][1]}".rstrip()  # declared distributions have no version
     if distributions:
-        return " from " + ", ".join(f"{name} {version}" for name, version in distributions)
+        return " from " + ", ".join(f"{name} {version}".rstrip() for name, version in distributions)
     return ""
+
+
+def _no_origin(shadow: Shadow, environment: TargetEnvironment) -> str:
+    if shadow.installed.search_locations or not environment.declared_sources:
+        return "namespace package"
+    return "declared in " + ", ".join(environment.declared_sources)  # isolation.py
 
 
 def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list[str]]:
@@ -218,6 +226,9 @@ def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list
     first_root = paths[0] if paths[0].is_dir() else paths[0].parent
     python, chosen_by = find_interpreter(settings.python, first_root, settings.environ)
     environment = load_environment(python, chosen_by, use_cache=settings.use_cache)
+    if chosen_by == DECLARED:  # pre-commit's own virtualenv, no project environment: isolation.py
+        declared = declared_dependencies(first_root)
+        environment = declared_environment(environment, declared.sources, declared.import_names)
     checker = Checker(settings, environment, cwd)
     findings: set[Finding] = set()
     files = 0
@@ -234,4 +245,9 @@ def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list
 
 def _describe_python(environment: TargetEnvironment, cwd: Path) -> str:
     version = ".".join(map(str, environment.version))
+    if environment.chosen_by == DECLARED:
+        if not environment.declared_sources:
+            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
+        sources = ", ".join(environment.declared_sources)
+        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
     return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"

@@ -19,6 +19,7 @@ from typing import Any
 
 from shadowcheck import __version__
 from shadowcheck.ftypes import Distribution, ShadowcheckError, TargetEnvironment
+from shadowcheck.isolation import DECLARED, base_interpreter, is_own_isolated_environment
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
@@ -38,12 +39,15 @@ def find_interpreter(
     """The interpreter to inspect and how it was chosen, e.g. ("/p/.venv/bin/python", ".venv").
 
     --python, then an activated virtualenv, then the project's own .venv/ or venv/, then an
-    activated conda environment, then the interpreter running shadowcheck.
+    activated conda environment, then the interpreter running shadowcheck, unless that is
+    pre-commit's virtualenv for the hook (isolation.py): then its base interpreter, with
+    how == "declared dependencies".
     """
     if explicit:
         return _explicit_interpreter(explicit), "--python"
     virtual_env = environ.get("VIRTUAL_ENV")
-    if virtual_env:
+    # pre-commit points $VIRTUAL_ENV at the hook's own virtualenv: not the project's.
+    if virtual_env and not is_own_isolated_environment(virtual_env, environ, project_root):
         return _checked(_python_in(Path(virtual_env)), "$VIRTUAL_ENV"), "$VIRTUAL_ENV"
     for name in (".venv", "venv"):
         venv = project_root / name
@@ -52,6 +56,10 @@ def find_interpreter(
     conda_prefix = environ.get("CONDA_PREFIX")
     if conda_prefix:
         return _checked(_python_in(Path(conda_prefix)), "$CONDA_PREFIX"), "$CONDA_PREFIX"
+    if is_own_isolated_environment(sys.prefix, environ, project_root):
+        # Nothing of the project is installed where we run: the base interpreter answers for
+        # the standard library, the project's declared dependencies for the rest (check.py).
+        return base_interpreter() or sys.executable, DECLARED
     if not sys.executable:  # an embedding application may leave it empty
         raise ShadowcheckError("cannot tell which Python runs shadowcheck; pass --python")
     return sys.executable, "running interpreter"

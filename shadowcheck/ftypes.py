@@ -56,6 +56,11 @@ class TargetEnvironment:
     problems: tuple[str, ...] = ()
     # How the interpreter was chosen: "--python", "$VIRTUAL_ENV", ".venv", ...
     chosen_by: str = ""
+    # Only when no project environment exists (a pre-commit hook's own virtualenv is not one):
+    # the project's declared dependencies stand in for installed distributions, so that
+    # keras.py is still reported when requirements.txt names keras. (import name, distributions)
+    declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    declared_sources: tuple[str, ...] = ()  # the files they were read from, for the summary
 
     def providers(self, module: str) -> tuple[Distribution, ...]:
         """Distributions that provide ``module`` (a top-level or namespace-dotted name)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import Distribution, TargetEnvironment
-from shadowcheck.resolver import NAMESPACE, Spec, Suffixes, find_in_directory, find_on_path, module_names_in
+from shadowcheck.resolver import NAMESPACE, PACKAGE, Spec, Suffixes, find_in_directory, find_on_path, module_names_in
 from shadowcheck.roots import ImportRoot
 
 STDLIB = "stdlib"
@@ -55,6 +55,7 @@ class ShadowFinder:
         self._stdlib_paths = tuple(_real(p) for p in environment.stdlib_paths)
         self._site_packages = tuple(_real(p) for p in environment.site_packages)
         self._installed: dict[tuple[str, tuple[str, ...]], Spec | None] = {}
+        self._declared = dict(environment.declared)
 
     def path_without(self, root: Path) -> tuple[str, ...]:
         """The target's sys.path with ``root`` left out: where the shadowed module lives."""
@@ -68,14 +69,28 @@ class ShadowFinder:
             if parent:
                 outer = self._find_installed(parent, path)
                 search = outer.search_locations if outer is not None else ()
-                self._installed[key] = find_on_path(name, search, self.suffixes) if search else None
+                found = find_on_path(name, search, self.suffixes) if search else None
+                self._installed[key] = found or (self._declared_spec(name) if outer and not search else None)
             else:
-                self._installed[key] = find_on_path(name, path, self.suffixes)
+                self._installed[key] = find_on_path(name, path, self.suffixes) or self._declared_spec(name)
         return self._installed[key]
+
+    # Declared dependencies stand in for installed distributions only when there is no project
+    # environment to probe (isolation.py): a name one of them provides counts as installed
+    # third-party code, with no file to point at.
+    def _declared_spec(self, name: str) -> Spec | None:
+        if name in self._declared:
+            return Spec(name, PACKAGE, None)
+        prefix = name + "."
+        if any(declared.startswith(prefix) for declared in self._declared):
+            return Spec(name, NAMESPACE, None)  # the parent of "google.protobuf"
+        return None
 
     def kind_of(self, name: str, installed: Spec) -> str:
         # site-packages lives inside the stdlib directory (lib/python3.X/site-packages),
         # so it is asked first.
+        if installed.origin is None and not installed.search_locations:
+            return THIRD_PARTY  # declared, not installed: _declared_spec
         origin = installed.origin or installed.search_locations[0]
         if _inside(origin, self._site_packages):
             return THIRD_PARTY
@@ -90,6 +105,13 @@ class ShadowFinder:
             for d in self.environment.distributions
             if name in d.provides or any(p.startswith(prefix) for p in d.provides)
         )
+        # Declared distributions (_declared_spec) have no version and no location.
+        declared: dict[str, list[str]] = {}
+        for module, distributions in self.environment.declared:
+            if module == name or module.startswith(prefix):
+                for distribution in distributions:
+                    declared.setdefault(distribution, []).append(module)
+        found = (*found, *(Distribution(d, "", "", tuple(m)) for d, m in declared.items()))
         return tuple(sorted(found, key=lambda d: (d.name.lower(), d.version)))
 
     def in_root(self, root: ImportRoot) -> list[Shadow]:

@@ -1,0 +1,90 @@
+"""Telling shadowcheck's own isolated environment from the project's.
+
+pre-commit runs a `language: python` hook from a virtualenv of its own (holding shadowcheck,
+click, libcst and nothing of the project) and sets $VIRTUAL_ENV to it and $PRE_COMMIT=1 while
+the hook runs (languages/python.py get_env_patch, commands/run.py). Inspecting that virtualenv
+would report click and libcst as the project's packages and miss everything the project uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from shadowcheck.ftypes import TargetEnvironment
+
+# How find_interpreter says "no project environment: use the declared dependencies".
+DECLARED = "declared dependencies"
+# pre-commit names a python hook's environment `py_env-<language_version>` (lang_base.py
+# environment_dir), inside its clone of the hook's repository.
+PRE_COMMIT_ENV_PREFIX = "py_env-"
+
+
+def _real(path: str | os.PathLike[str]) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _inside(path: str | os.PathLike[str], directory: str | os.PathLike[str]) -> bool:
+    real, parent = _real(path), _real(directory)
+    return real == parent or real.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def pre_commit_home(environ: Mapping[str, str]) -> Path:
+    """pre-commit's store, where it keeps hook environments (store.py _get_default_directory)."""
+    cache = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(environ.get("PRE_COMMIT_HOME") or os.path.join(cache, "pre-commit"))
+
+
+def is_own_isolated_environment(
+    prefix: str | os.PathLike[str], environ: Mapping[str, str], project_root: Path | None = None
+) -> bool:
+    """True when ``prefix`` is the virtualenv shadowcheck itself runs from and pre-commit made it
+    for the hook, so it holds shadowcheck's packages rather than the project's."""
+    if sys.prefix == sys.base_prefix or _real(prefix) != _real(sys.prefix):
+        return False  # not a virtualenv, or not ours
+    if project_root is not None and _inside(prefix, project_root):
+        return False  # the project's own .venv/ that has shadowcheck installed
+    if _inside(prefix, pre_commit_home(environ)):
+        return True
+    # `pre-commit try-repo` keeps its environments in a temporary store; `language: unsupported`
+    # (system) hooks also run with PRE_COMMIT=1 but from the user's environment, which is the
+    # project's, so the directory name has to match too.
+    return bool(environ.get("PRE_COMMIT")) and Path(prefix).name.startswith(PRE_COMMIT_ENV_PREFIX)
+
+
+def base_interpreter() -> str | None:
+    """The interpreter our virtualenv was made from: the same standard library, without the
+    packages installed for shadowcheck."""
+    candidates = []
+    base_executable = getattr(sys, "_base_executable", "")
+    if base_executable and not _inside(base_executable, sys.prefix):
+        candidates.append(Path(base_executable))
+    base = Path(sys.base_prefix)
+    if os.name == "nt":
+        candidates.append(base / "python.exe")
+    else:
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        candidates += [base / "bin" / f"python{version}", base / "bin" / "python3", base / "bin" / "python"]
+    return next((str(c) for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+
+
+def declared_environment(
+    base: TargetEnvironment, sources: tuple[str, ...], import_names: Mapping[str, tuple[str, ...]]
+) -> TargetEnvironment:
+    """``base`` (the base interpreter) reduced to its standard library, with the project's
+    declared dependencies standing in for installed ones."""
+    stdlib = {_real(p) for p in base.stdlib_paths}
+    return dataclasses.replace(
+        base,
+        # The base interpreter's own site-packages are neither the project's nor empty
+        # (pyenv, Homebrew and system Pythons carry packages): only the stdlib stays.
+        sys_path=tuple(p for p in base.sys_path if p and _real(p) in stdlib),
+        site_packages=(),
+        distributions=(),
+        declared=tuple(sorted((name, tuple(dists)) for name, dists in import_names.items())),
+        declared_sources=tuple(sources),
+        chosen_by=DECLARED,
+    )
