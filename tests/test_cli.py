@@ -349,3 +349,14 @@ def test_notebook_directory_is_a_root_and_its_imports_count(run, tmp_path):
     (importer,) = finding["importers"]
     assert importer["path"] == "notebooks/explore.ipynb"
     assert importer["predicted_error"].endswith("'demopkg' is not a package")
+
+
+def test_python_m_is_not_shadowed_by_the_project_it_checks(tmp_path, target_venv):
+    # The project has its own click.py and libcst.py: `python -m shadowcheck` must still work.
+    project = make_tree(tmp_path, {"click.py": "raise SystemExit('project click imported')\n", "libcst.py": ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "shadowcheck", "--python", target_venv.python, "--format", "json", "."],
+        cwd=project, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    assert "project click imported" not in result.stderr
