@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from shadowcheck.ftypes import Finding, Report, Severity
+from shadowcheck.reporters.evidence import importer_line
 
-_BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
+BOLD, RED, YELLOW, CYAN, DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
 
-def _paint(text: str, style: str, color: bool) -> str:
+def paint(text: str, style: str, color: bool) -> str:
+    """``text`` in an ANSI ``style`` when ``color`` is on (shared by the terminal formats)."""
     return f"{style}{text}{_RESET}" if color else text
 
 
@@ -19,10 +21,10 @@ def location(finding: Finding) -> str:
 
 def headline(finding: Finding, color: bool = False) -> str:
     """`path:line:col: CODE [severity] message`, the one line every format starts from."""
-    severity_style = _RED if finding.severity is Severity.ERROR else _YELLOW
+    severity_style = RED if finding.severity is Severity.ERROR else YELLOW
     return (
-        f"{_paint(location(finding), _BOLD, color)}: {_paint(finding.code, severity_style, color)} "
-        f"[{_paint(str(finding.severity), severity_style, color)}] {finding.message}"
+        f"{paint(location(finding), BOLD, color)}: {paint(finding.code, severity_style, color)} "
+        f"[{paint(str(finding.severity), severity_style, color)}] {finding.message}"
     )
 
 
@@ -43,11 +45,9 @@ def write(report: Report, stream: TextIO, color: bool = False) -> None:
     for finding in report.findings:
         stream.write(headline(finding, color) + "\n")
         for importer in finding.importers:
-            where = _paint(f"{importer.path}:{importer.line}", _CYAN, color)
-            outcome = f"will fail: {importer.predicted_error}" if importer.predicted_error else (
-                f"imports {finding.path} instead"
-            )
-            stream.write(f"    {where} `{importer.statement}` {outcome}\n")
+            where = f"{importer.path}:{importer.line}"
+            line = importer_line(finding, importer)
+            stream.write(f"    {paint(where, CYAN, color)}{line[len(where):]}\n")
         if finding.help:
-            stream.write(f"    {_paint('help:', _DIM, color)} {finding.help}\n")
+            stream.write(f"    {paint('help:', DIM, color)} {finding.help}\n")
     stream.write(summary(report) + "\n")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from shadowcheck.reporters.text import _BOLD, _CYAN, _DIM, _RED, _YELLOW, _paint
+from shadowcheck.reporters.text import BOLD, CYAN, DIM, RED, YELLOW, paint
 from shadowcheck.verify import VerifiedImport, Verification
 
-_STYLE = {"error": _RED, "warning": _YELLOW, None: _DIM}
+_STYLE = {"error": RED, "warning": YELLOW, None: DIM}
 
 
 def _where(record: VerifiedImport) -> str:
@@ -22,9 +22,9 @@ def _resolved(record: VerifiedImport) -> str:
 
 def line(record: VerifiedImport, color: bool = False) -> str:
     """`path:line: status module -> origin (kind)`."""
-    status = _paint(record.status if record.severity != "warning" else f"{record.status} (guarded)", _STYLE[record.severity], color)
+    status = paint(record.status if record.severity != "warning" else f"{record.status} (guarded)", _STYLE[record.severity], color)
     target = f"{record.module} -> {_resolved(record)} ({record.kind})"
-    return f"{_paint(_where(record), _BOLD, color)}: {status} {target}"
+    return f"{paint(_where(record), BOLD, color)}: {status} {target}"
 
 
 def _details(record: VerifiedImport) -> list[tuple[str, str]]:
@@ -52,7 +52,7 @@ def write(verification: Verification, stream: TextIO, color: bool = False) -> No
         stream.write(line(record, color) + "\n")
         if record.severity is not None:
             for label, text in _details(record):
-                stream.write(f"    {_paint(label + ':', _CYAN, color)} {text}\n")
+                stream.write(f"    {paint(label + ':', CYAN, color)} {text}\n")
     using = f" with {verification.python_note}" if verification.python_note else ""
     total = len(verification.imports)
     if verification.errors:
