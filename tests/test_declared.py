@@ -6,20 +6,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import make_tree
 
 from shadowcheck.declared import DeclaredDependencies, declared_dependencies
 from shadowcheck.ftypes import ShadowcheckError
 
 
 def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    """make_tree, with the indented string literals of these tables dedented."""
+    return make_tree(root, {k: v if isinstance(v, bytes) else textwrap.dedent(v) for k, v in files.items()})
 
 
 PYPROJECT_CASES = {

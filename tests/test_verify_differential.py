@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import make_tree
 
 from shadowcheck.environment import load_environment
 from shadowcheck.verify import Target, verify
@@ -100,13 +101,7 @@ class Case:
 
 
 def build(root: Path, case: Case) -> None:
-    for relative, content in case.files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    make_tree(root, case.files)
     for link, target in case.symlinks.items():
         (root / link).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(os.path.relpath(root / target, (root / link).parent), root / link)

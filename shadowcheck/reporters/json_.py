@@ -6,7 +6,16 @@ import json
 from typing import TextIO
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Finding, Report
+from shadowcheck.ftypes import Finding, Report, Shadowed
+
+
+def shadowed_to_dict(shadows: Shadowed) -> dict:
+    """The `shadows` object, as check and verify both write it."""
+    return {
+        "kind": shadows.kind,
+        "origin": shadows.origin,
+        "distributions": [{"name": n, "version": v} for n, v in shadows.distributions],
+    }
 
 
 def finding_to_dict(finding: Finding) -> dict:
@@ -20,13 +29,7 @@ def finding_to_dict(finding: Finding) -> dict:
         "module": finding.module,
         "message": finding.message,
         "root": finding.root,
-        "shadows": None
-        if shadows is None
-        else {
-            "kind": shadows.kind,
-            "origin": shadows.origin,
-            "distributions": [{"name": n, "version": v} for n, v in shadows.distributions],
-        },
+        "shadows": None if shadows is None else shadowed_to_dict(shadows),
         "importers": [
             {
                 "path": i.path,

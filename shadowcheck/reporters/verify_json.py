@@ -10,6 +10,7 @@ import json
 from typing import TextIO
 
 from shadowcheck import __version__
+from shadowcheck.reporters.json_ import shadowed_to_dict
 from shadowcheck.verify import VerifiedImport, Verification
 
 
@@ -24,14 +25,7 @@ def import_to_dict(record: VerifiedImport) -> dict:
         "kind": record.kind,
         "statement": record.statement,
         "severity": record.severity,
-        "shadows": None
-        if shadows is None
-        else {
-            "module": record.shadowed_module,
-            "kind": shadows.kind,
-            "origin": shadows.origin,
-            "distributions": [{"name": n, "version": v} for n, v in shadows.distributions],
-        },
+        "shadows": None if shadows is None else {"module": record.shadowed_module, **shadowed_to_dict(shadows)},
         "predicted_error": record.predicted_error,
         "fix": record.fix,
         "importers": [{"name": n, "version": v} for n, v in record.importers],
