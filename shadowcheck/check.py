@@ -10,6 +10,7 @@ from pathlib import Path
 from shadowcheck.declared import declared_dependencies
 from shadowcheck.environment import find_interpreter, load_environment
 from shadowcheck.ftypes import Finding, Importer, Report, Severity, Shadowed, ShadowcheckError, TargetEnvironment
+from shadowcheck.import_names import normalize_distribution_name
 from shadowcheck.imports import SourceImports, read_imports
 from shadowcheck.isolation import DECLARED, declared_environment
 from shadowcheck.predict import Predictor, affects
@@ -198,12 +199,8 @@ class Checker:
         )
 
 
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _describe_distributions(module: str, distributions: tuple[tuple[str, str], ...]) -> str:
-    if len(distributions) == 1 and _normalize(distributions[0][0]) == _normalize(module):
+    if len(distributions) == 1 and normalize_distribution_name(distributions[0][0]) == normalize_distribution_name(module):
         return f" {distributions[0][1]}".rstrip()  # declared distributions have no version
     if distributions:
         return " from " + ", ".join(f"{name} {version}".rstrip() for name, version in distributions)

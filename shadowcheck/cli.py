@@ -80,13 +80,15 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
     paths = tuple(Path(p) for p in paths) or (Path("."),)
     config_path = find_config(paths[0].resolve())
     config = load_config(config_path) if config_path else {}
+    # Flags beat pyproject.toml, which beats the defaults.
+    selected = _codes(select, "--select") if select else config.get("select")
     settings = Settings(
         paths=paths,
         python=python or os.environ.get("SHADOWCHECK_PYTHON") or config.get("python"),
         exclude=(*(exclude or config.get("exclude", ())), *config.get("extend_exclude", ()), *extend_exclude),
         roots=tuple(Path(r) for r in config.get("roots", ())),
         allow=frozenset((*config.get("allow", ()), *allow)),
-        select=frozenset(_codes(select, "--select") if select else config["select"]) if select or "select" in config else None,
+        select=None if selected is None else frozenset(selected),
         ignore=frozenset((*config.get("ignore", ()), *_codes(ignore, "--ignore"))),
         use_cache=not no_cache,
     )
