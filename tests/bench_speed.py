@@ -1,8 +1,9 @@
-"""How long `shadowcheck .` takes on a large generated project: `python tests/bench_speed.py`.
+"""How long shadowcheck takes on a large generated project: `python tests/bench_speed.py`.
 
-Builds a project of FILES Python files (script folders, library packages, notebooks' worth
-of directories, a handful of real shadows with importers), then times the real command,
-cold (no probe cache) and warm, and prints one line each, median of RUNS.
+Builds a project of FILES Python files (script folders, library packages, a handful of real
+shadows with importers), then times the real commands, median of RUNS each: `shadowcheck .`
+cold (no probe cache) and warm, and `shadowcheck verify --reference` (the shipped Keras
+training script, resolved from the project's root) warm.
 """
 
 from __future__ import annotations
@@ -57,9 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         cold = [timed([*command, "--no-cache"], root, env) for _ in range(args.runs)]
         timed(command, root, env)  # fill the cache
         warm = [timed(command, root, env) for _ in range(args.runs)]
+        verify_command = [sys.executable, "-m", "shadowcheck", "verify", "--reference", "--python", sys.executable]
+        timed(verify_command, root, env)
+        verify = [timed(verify_command, root, env) for _ in range(args.runs)]
         print(f"files: {args.files}, cores: {os.cpu_count()}, python: {sys.version.split()[0]}")
         print(f"cold (probe runs): median {statistics.median(cold):.2f} s over {args.runs} runs")
         print(f"warm (probe cached): median {statistics.median(warm):.2f} s over {args.runs} runs")
+        print(f"verify --reference (warm): median {statistics.median(verify):.2f} s over {args.runs} runs")
     return 0
 
 
