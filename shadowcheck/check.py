@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shadowcheck.declared import declared_dependencies
-from shadowcheck.environment import find_interpreter, load_environment
+from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.ftypes import Finding, Importer, Report, Severity, Shadowed, ShadowcheckError, TargetEnvironment
 from shadowcheck.import_names import normalize_distribution_name
 from shadowcheck.imports import SourceImports, read_imports
-from shadowcheck.isolation import DECLARED, declared_environment
+from shadowcheck.paths import relative
 from shadowcheck.predict import Predictor, affects
 from shadowcheck.project import Project, walk
 from shadowcheck.resolver import Spec
@@ -35,16 +34,6 @@ class Settings:
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-
-
-def relative(path: Path | str, cwd: Path) -> str:
-    """A path as reports show it: relative to the working directory where possible, posix."""
-    absolute = os.path.abspath(path)
-    try:
-        shown = os.path.relpath(absolute, cwd)
-    except ValueError:  # another drive on Windows
-        return Path(absolute).as_posix()
-    return Path(absolute if shown.startswith("..") else shown).as_posix()
 
 
 class _SourceCache:
@@ -221,11 +210,7 @@ def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list
         if not path.exists():
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
     first_root = paths[0] if paths[0].is_dir() else paths[0].parent
-    python, chosen_by = find_interpreter(settings.python, first_root, settings.environ)
-    environment = load_environment(python, chosen_by, use_cache=settings.use_cache)
-    if chosen_by == DECLARED:  # pre-commit's own virtualenv, no project environment: isolation.py
-        declared = declared_dependencies(first_root)
-        environment = declared_environment(environment, declared.sources, declared.import_names)
+    environment = project_environment(settings.python, first_root, settings.environ, use_cache=settings.use_cache)
     checker = Checker(settings, environment, cwd)
     findings: set[Finding] = set()
     files = 0
@@ -235,16 +220,8 @@ def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list
         files += project.file_count
     problems = [*environment.problems, *checker.sources.problems]
     report = Report(
-        tuple(sorted(findings)), files, environment.python, str(first_root), _describe_python(environment, cwd)
+        tuple(sorted(findings)), files, environment.python, str(first_root), describe_environment(environment, cwd)
     )
     return report, problems
 
 
-def _describe_python(environment: TargetEnvironment, cwd: Path) -> str:
-    version = ".".join(map(str, environment.version))
-    if environment.chosen_by == DECLARED:
-        if not environment.declared_sources:
-            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
-        sources = ", ".join(environment.declared_sources)
-        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
-    return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"

@@ -128,7 +128,9 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     verification = run_verify(settings)
     with _output(output_file) as stream:
         VERIFY_REPORTERS[output_format](verification, stream, _use_color(color, stream))
-    raise SystemExit(exit_status(bool(verification.errors), [], exit_zero=False))
+    for problem in verification.problems:
+        click.echo(f"shadowcheck: error: {problem}", err=True)
+    raise SystemExit(exit_status(bool(verification.errors), list(verification.problems), exit_zero=False))
 
 
 def exit_status(found: bool, problems: list[str], exit_zero: bool) -> int:

@@ -19,7 +19,9 @@ from typing import Any
 
 from shadowcheck import __version__
 from shadowcheck.ftypes import Distribution, ShadowcheckError, TargetEnvironment
-from shadowcheck.isolation import DECLARED, base_interpreter, is_own_isolated_environment
+from shadowcheck.declared import declared_dependencies
+from shadowcheck.isolation import DECLARED, base_interpreter, declared_environment, is_own_isolated_environment
+from shadowcheck.paths import relative
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
@@ -318,3 +320,31 @@ def _write_cache(path: Path, entry: dict[str, Any]) -> None:
             raise
     except OSError:
         pass  # a cache that cannot be written only costs time on the next run
+
+
+# --- the environment a command inspects ------------------------------------------------------
+
+
+def project_environment(
+    explicit: str | None, project_root: Path, environ: Mapping[str, str], *, use_cache: bool = True
+) -> TargetEnvironment:
+    """The environment `check` and `verify` inspect for a project: the chosen interpreter's,
+    or, inside pre-commit's own virtualenv with no project environment, its base
+    interpreter's standard library plus the project's declared dependencies (isolation.py)."""
+    python, chosen_by = find_interpreter(explicit, project_root, environ)
+    environment = load_environment(python, chosen_by, use_cache=use_cache)
+    if chosen_by == DECLARED:
+        declared = declared_dependencies(project_root)
+        environment = declared_environment(environment, declared.sources, declared.import_names)
+    return environment
+
+
+def describe_environment(environment: TargetEnvironment, cwd: Path) -> str:
+    """How a summary line names the environment: interpreter, version, how it was chosen."""
+    version = ".".join(map(str, environment.version))
+    if environment.chosen_by == DECLARED:
+        if not environment.declared_sources:
+            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
+        sources = ", ".join(environment.declared_sources)
+        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
+    return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"

@@ -117,6 +117,8 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue  # a virtual environment, not the project
                 pending.append((Path(entry.path), child_relative, ancestors))
+            elif not is_file:
+                continue  # a FIFO or socket named x.py is no source (and reading it could block)
             elif entry.name.endswith(".py"):
                 project.python_files.append(Path(entry.path))
             elif entry.name.endswith(".ipynb"):

@@ -128,7 +128,7 @@ class Resolution:
 
     @property
     def found(self) -> Spec | None:
-        return None if self.missing else self.specs[-1]
+        return None if self.missing is not None else self.specs[-1]
 
     @property
     def top(self) -> Spec | None:

@@ -112,6 +112,8 @@ class RunResolver:
         self.startup = startup
         self.finder = ShadowFinder(environment)
         self.suffixes = self.finder.suffixes
+        # The file `python` runs: sys.modules["__main__"], whatever `import __main__` finds.
+        self.main: str | None = None
         self._project = {self._key(p) for p in path.project}
         self.installed_path = tuple(p for p in path.entries if self._key(p) not in self._project)
 
@@ -123,6 +125,8 @@ class RunResolver:
         # sys.meta_path order after sys.modules: BuiltinImporter (top-level names only),
         # FrozenImporter, then PathFinder.
         env = self.environment
+        if name == "__main__" and self.main is not None:
+            return Spec(name, MODULE, self.main)
         builtin = name in env.builtin_module_names and (parent is None or name in self.startup)
         if not (builtin or name in self.startup or name in env.frozen_module_names):
             return None

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shadowcheck.check import relative
-from shadowcheck.environment import find_interpreter, load_environment
+from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.ftypes import Shadowed, ShadowcheckError, TargetEnvironment
 from shadowcheck.import_names import install_hint
 from shadowcheck.imports import ImportStatement, SourceImports, read_imports
+from shadowcheck.paths import relative
 from shadowcheck.predict import Predictor
 from shadowcheck.resolver import NAMESPACE, Resolution, Spec, find_on_path, module_names_in
 from shadowcheck.runpath import PROJECT, RunResolver, run_path, runpy_modules
@@ -75,6 +75,8 @@ class Verification:
     sys_path: tuple[str, ...]
     imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
     python_note: str = ""
+    # One-line warnings from the probe (distributions it had to skip): exit status 2.
+    problems: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -312,11 +314,17 @@ def verify(
         first, shown = _module_target(target.module, resolver, walk)
     else:
         script = REFERENCE_SCRIPT if target.reference else Path(os.path.abspath(cwd / target.script))
+        if script.is_dir():
+            # `python DIR` runs DIR/__main__.py, with DIR first on sys.path.
+            if not (script / "__main__.py").is_file():
+                raise ShadowcheckError(f"{relative(script, cwd)}: can't find '__main__' module in it")
+            script = script / "__main__.py"
         if not script.is_file():
             raise ShadowcheckError(f"{relative(script, cwd)}: no such file")
         # The reference script is verified as if it sat in the working directory.
         home = os.path.realpath(cwd) if target.reference else os.path.dirname(os.path.realpath(script))
         resolver = RunResolver(environment, run_path(environment, None if safe else home, cwd, environ), cwd, startup)
+        resolver.main = str(script)
         walk = _Walk(resolver, cwd)
         first, shown = _File(script, None), relative(script, cwd)
     walk.run(first)
@@ -325,16 +333,26 @@ def verify(
 
 
 def _module_target(module: str, resolver: RunResolver, walk: _Walk) -> tuple[_File, str]:
-    resolution: Resolution = resolver.resolve(module)
+    # The messages are runpy._get_module_details' own, which `python -m` prints.
+    if module.startswith("."):
+        raise ShadowcheckError(f"python -m {module}: Relative module names not supported")
+    resolution: Resolution = resolver.resolve(module) if module else Resolution((), "")
     spec = resolution.found
     if spec is not None and spec.is_package:
         # runpy runs a package's __main__ submodule.
-        spec = find_on_path(f"{module}.__main__", spec.search_locations, resolver.suffixes)
-        resolution = resolver.resolve(f"{module}.__main__") if spec else resolution
+        package = spec
+        spec = find_on_path(f"{module}.__main__", package.search_locations, resolver.suffixes)
+        if spec is None:
+            raise ShadowcheckError(
+                f"python -m {module}: No module named {module}.__main__; "
+                f"'{module}' is a package and cannot be directly executed"
+            )
+        resolution = resolver.resolve(f"{module}.__main__")
     if spec is None:
-        raise ShadowcheckError(f"No module named {module} on this run's sys.path (python -m {module})")
+        raise ShadowcheckError(f"python -m {module}: No module named {module} on this run's sys.path")
     if spec.origin is None or not spec.origin.endswith(tuple(resolver.environment.source_suffixes)):
         raise ShadowcheckError(f"{module}: {spec.origin} is not Python source, so its imports cannot be read")
+    resolver.main = spec.origin
     # runpy imports the parent packages first: their __init__ files run before the module.
     for parent in resolution.specs[:-1]:
         walk.follow(parent, parent.name)
@@ -344,9 +362,7 @@ def _module_target(module: str, resolver: RunResolver, walk: _Walk) -> tuple[_Fi
 def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verification:
     """Choose the interpreter as `check` does, ask it, and verify the target."""
     cwd = cwd or Path.cwd()
-    python, chosen_by = find_interpreter(settings.python, cwd, settings.environ)
-    environment = load_environment(python, chosen_by, use_cache=settings.use_cache)
+    environment = project_environment(settings.python, cwd, settings.environ, use_cache=settings.use_cache)
     result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path)
-    version = ".".join(map(str, environment.version))
-    note = f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"
-    return dataclasses.replace(result, python_note=note)
+    note = describe_environment(environment, cwd)
+    return dataclasses.replace(result, python_note=note, problems=environment.problems)

@@ -174,6 +174,14 @@ def test_symlink_loop(run, tmp_path):
     assert "Traceback" not in err
 
 
+def test_fifo_named_like_a_module_is_not_read(run, tmp_path):
+    # Reading a FIFO would block forever; it is not a source file either.
+    project = make_tree(tmp_path, {"demopkg.py": "", "train.py": "import demopkg\n"})
+    os.mkfifo(project / "demopkg_notes.py")
+    status, out, err = run(project, ".", "--format", "json")
+    assert status == 1 and json.loads(out)["summary"]["files"] == 2, err
+
+
 def test_missing_interpreter(run, tmp_path):
     status, _, err = run(make_tree(tmp_path, KERAS_LIKE), ".", python=str(tmp_path / "no-python"))
     _one_line_error(status, err, "no-python")

@@ -213,6 +213,17 @@ def test_sarif_paths_are_relative_to_the_repository_root_not_the_cwd(repo, monke
     assert uris == ["keras.py", "my%20scripts/token.py"]
 
 
+def test_github_paths_are_relative_to_the_repository_root_not_the_cwd(repo, monkeypatch):
+    # Actions resolves `file=` against the workspace root: `cd src && shadowcheck ..` must
+    # still annotate keras.py, not ../keras.py.
+    (repo / "src").mkdir()
+    monkeypatch.chdir(repo / "src")
+    moved = Finding(**{**vars(KERAS), "path": "../keras.py", "importers": ()})
+    stream = io.StringIO()
+    github.write(report_for(repo, moved), stream)
+    assert stream.getvalue().startswith("::error file=keras.py,line=1,col=1,")
+
+
 def test_sarif_uses_the_enclosing_git_work_tree_as_root(repo):
     # `shadowcheck services/api` in a monorepo: Report.root is the project, not the repository.
     project = repo / "services" / "api"

@@ -149,6 +149,13 @@ def test_pythonpath_and_safe_path(tmp_path, capsys, monkeypatch, target_venv):
         pytest.param({"t.py": "import m\n", "m.py": "def (:\n"}, ["t.py"], "m.py:", id="syntax-error-in-local-module"),
         pytest.param({"t.py": b"# coding: nope\n"}, ["t.py"], "cannot decode", id="undecodable"),
         pytest.param({}, ["-m", "nothere_xyz"], "No module named nothere_xyz", id="missing-module"),
+        pytest.param({}, ["-m", ""], "No module named ", id="empty-module-name"),
+        pytest.param({}, ["-m", ".x"], "Relative module names not supported", id="relative-module-name"),
+        pytest.param(
+            {"pkg/__init__.py": ""}, ["-m", "pkg"],
+            "No module named pkg.__main__; 'pkg' is a package and cannot be directly executed", id="package-without-main",
+        ),
+        pytest.param({"app/x.py": ""}, ["app"], "can't find '__main__' module", id="directory-without-main"),
     ],
 )
 def test_errors_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, target_venv, files, args, message):
@@ -156,6 +163,17 @@ def test_errors_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, target_ve
     code, out, err = run(capsys, monkeypatch, tmp_path, *args, "--python", target_venv.python)
     assert code == 2
     assert err.startswith("shadowcheck: error:") and message in err and err.count("\n") == 1
+
+
+def test_directory_runs_its_main_and_import_main_is_the_script(tmp_path, capsys, monkeypatch, target_venv):
+    # `python app` runs app/__main__.py with app/ first on sys.path; `import __main__` is that file.
+    make_tree(tmp_path, {"app/__main__.py": "import __main__\nimport helper\n", "app/helper.py": ""})
+    code, report = verify_json(capsys, monkeypatch, tmp_path, "app", "--python", target_venv.python)
+    assert code == 0
+    statuses = {(i["module"], i["status"], i["kind"]) for i in report["imports"]}
+    assert statuses == {("__main__", "ok", "project"), ("helper", "ok", "project")}
+    real = subprocess.run([target_venv.python, "app"], cwd=tmp_path, capture_output=True, text=True)
+    assert real.returncode == 0, real.stderr
 
 
 @pytest.mark.parametrize(
@@ -219,3 +237,16 @@ def test_reference_beside_torch_py_reports_the_scanned_shadow(tmp_path, capsys, 
     assert result.returncode != 0
     # keras's torch backend does `import torch.utils...`, and gets the project's torch.py.
     assert "'torch' is not a package" in _last_error_line(result)
+
+
+def test_broken_distribution_metadata_is_reported_and_exits_2(tmp_path, capsys, monkeypatch):
+    from conftest import create_venv
+
+    venv = create_venv(tmp_path / "venv")
+    broken = venv.site_packages / "broken-1.0.dist-info"
+    broken.mkdir()
+    (broken / "METADATA").write_text("Metadata-Version: 2.1\nVersion: 1.0\n")  # no Name
+    make_tree(tmp_path / "project", {"t.py": "import os\n"})
+    code, out, err = run(capsys, monkeypatch, tmp_path / "project", "t.py", "--python", venv.python)
+    assert code == 2
+    assert "broken-1.0.dist-info" in err and err.startswith("shadowcheck: error:") and "Traceback" not in err

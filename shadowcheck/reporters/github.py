@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from shadowcheck.ftypes import Finding, Report, Severity
+from shadowcheck.paths import from_repository_root, repository_root
 from shadowcheck.reporters.evidence import details
 
 
@@ -21,10 +23,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(finding: Finding) -> str:
+def command(finding: Finding, path: str | None = None) -> str:
+    """One workflow command; ``path`` is the file as the repository names it (Actions resolves
+    `file=` against the workspace root, not the directory shadowcheck ran in)."""
     level = "error" if finding.severity is Severity.ERROR else "warning"
     title = f"{finding.code} {finding.name}" if finding.name else finding.code
-    properties = {"file": finding.path}
+    properties = {"file": path or finding.path}
     if finding.line > 0:  # a finding may point at a file without a line
         properties.update(line=str(finding.line), col=str(finding.column))
     properties["title"] = title
@@ -34,5 +38,6 @@ def command(finding: Finding) -> str:
 
 
 def write(report: Report, stream: TextIO, color: bool = False) -> None:
+    root, cwd = repository_root(report.root), os.getcwd()
     for finding in report.findings:
-        stream.write(command(finding) + "\n")
+        stream.write(command(finding, from_repository_root(finding.path, root, cwd)) + "\n")

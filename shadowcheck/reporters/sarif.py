@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from shadowcheck import __version__
 from shadowcheck.ftypes import Finding, Report, Severity
+from shadowcheck.paths import from_repository_root, repository_root
 from shadowcheck.reporters.evidence import details, importer_line
 from shadowcheck.rules import ALL_RULES, Rule
 
@@ -30,27 +31,10 @@ FINGERPRINT_KEY = "shadowcheck/v1"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def repository_root(project_root: str) -> str:
-    """The enclosing git work tree of ``project_root`` (a directory or file holding `.git`),
-    or ``project_root`` itself when it is in none."""
-    directory = Path(project_root)
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return str(candidate)
-    return str(directory)
-
-
 def relative_uri(finding_path: str, root: str, cwd: str) -> str | None:
-    """``finding_path`` (relative to ``cwd``) relative to ``root``, posix and percent-encoded;
-    None when the file is outside ``root``."""
-    absolute = os.path.normpath(os.path.join(cwd, finding_path))
-    try:
-        shown = os.path.relpath(absolute, root)
-    except ValueError:  # another drive on Windows
-        return None
-    if shown == ".." or shown.startswith(".." + os.sep):
-        return None
-    return quote(Path(shown).as_posix())
+    """``finding_path`` relative to ``root`` as a percent-encoded URI; None outside ``root``."""
+    shown = from_repository_root(finding_path, root, cwd)
+    return None if shown is None else quote(shown)
 
 
 def fingerprint(code: str, uri: str, module: str) -> str:

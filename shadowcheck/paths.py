@@ -1,0 +1,39 @@
+"""How reports show paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def relative(path: Path | str, cwd: Path) -> str:
+    """A path as reports show it: relative to the working directory where possible, posix."""
+    absolute = os.path.abspath(path)
+    try:
+        shown = os.path.relpath(absolute, cwd)
+    except ValueError:  # another drive on Windows
+        return Path(absolute).as_posix()
+    return Path(absolute if shown.startswith("..") else shown).as_posix()
+
+
+def repository_root(project_root: str) -> str:
+    """The enclosing git work tree of ``project_root`` (a directory or file holding `.git`),
+    or ``project_root`` itself when it is in none."""
+    directory = Path(project_root)
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(directory)
+
+
+def from_repository_root(finding_path: str, root: str, cwd: str) -> str | None:
+    """``finding_path`` (relative to ``cwd``) relative to ``root``, posix; None when the file
+    is outside ``root``. Code scanning and Actions annotations both want this form."""
+    absolute = os.path.normpath(os.path.join(cwd, finding_path))
+    try:
+        shown = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return None
+    if shown == ".." or shown.startswith(".." + os.sep):
+        return None
+    return Path(shown).as_posix()
