@@ -202,8 +202,8 @@ def _no_origin(shadow: Shadow, environment: TargetEnvironment) -> str:
     return "declared in " + ", ".join(environment.declared_sources)  # isolation.py
 
 
-def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list[str]]:
-    """Check every path in ``settings``; returns the report and one-line problems."""
+def run_check(settings: Settings, cwd: Path | None = None) -> Report:
+    """Check every path in ``settings``; the report carries the one-line problems met."""
     cwd = cwd or Path.cwd()
     paths = [Path(os.path.abspath(cwd / p)) for p in settings.paths]
     for path in paths:
@@ -218,10 +218,13 @@ def run_check(settings: Settings, cwd: Path | None = None) -> tuple[Report, list
         found, project = checker.check_tree(path if path.is_dir() else path.parent, None if path.is_dir() else path)
         findings.update(found)
         files += project.file_count
-    problems = [*environment.problems, *checker.sources.problems]
-    report = Report(
-        tuple(sorted(findings)), files, environment.python, str(first_root), describe_environment(environment, cwd)
+    return Report(
+        tuple(sorted(findings)),
+        files,
+        environment.python,
+        str(first_root),
+        describe_environment(environment, cwd),
+        problems=(*environment.problems, *checker.sources.problems),
     )
-    return report, problems
 
 

@@ -92,12 +92,12 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
         ignore=frozenset((*config.get("ignore", ()), *_codes(ignore, "--ignore"))),
         use_cache=not no_cache,
     )
-    report, problems = run_check(settings)
+    report = run_check(settings)
     with _output(output_file) as stream:
         REPORTERS[output_format](report, stream, _use_color(color, stream))
-    for problem in problems:
+    for problem in report.problems:
         click.echo(f"shadowcheck: error: {problem}", err=True)
-    raise SystemExit(exit_status(bool(report.findings), problems, exit_zero))
+    raise SystemExit(exit_status(bool(report.findings), report.problems, exit_zero))
 
 
 VERIFY_REPORTERS = {"text": verify_text.write, "json": verify_json.write}
@@ -130,10 +130,10 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
         VERIFY_REPORTERS[output_format](verification, stream, _use_color(color, stream))
     for problem in verification.problems:
         click.echo(f"shadowcheck: error: {problem}", err=True)
-    raise SystemExit(exit_status(bool(verification.errors), list(verification.problems), exit_zero=False))
+    raise SystemExit(exit_status(bool(verification.errors), verification.problems, exit_zero=False))
 
 
-def exit_status(found: bool, problems: list[str], exit_zero: bool) -> int:
+def exit_status(found: bool, problems: tuple[str, ...], exit_zero: bool) -> int:
     """The one place the exit status is decided."""
     if problems:
         return EXIT_ERROR

@@ -130,6 +130,8 @@ class Report:
     python: str
     root: str  # absolute project root
     python_note: str = ""  # how the interpreter was chosen, for the summary line
+    # One-line problems that made the run incomplete (unreadable files, broken metadata).
+    problems: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:

@@ -3,6 +3,7 @@ CLI for SHADOWCHECK_OUTPUT_FORMAT and --output-file."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -164,9 +165,21 @@ def test_sarif_validates_against_the_official_schema(repo):
 
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
-    for report in (report_for(repo, KERAS, TOKEN), report_for(repo)):
+    incomplete = dataclasses.replace(report_for(repo, KERAS), problems=("train.py: cannot read: Input/output error",))
+    for report in (report_for(repo, KERAS, TOKEN), report_for(repo), incomplete):
         errors = sorted(validator.iter_errors(sarif_of(report)), key=lambda e: list(e.path))
         assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_sarif_says_when_a_problem_left_the_run_incomplete(repo):
+    report = dataclasses.replace(report_for(repo, KERAS), problems=("train.py: cannot read: Input/output error",))
+    (invocation,) = sarif_of(report)["runs"][0]["invocations"]
+    assert invocation == {
+        "executionSuccessful": False,
+        "toolExecutionNotifications": [
+            {"level": "error", "message": {"text": "train.py: cannot read: Input/output error"}}
+        ],
+    }
 
 
 def test_sarif_driver_and_one_rule_per_code(repo):

@@ -130,11 +130,19 @@ def document(report: Report) -> dict:
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": Path(locator.root).as_uri().rstrip("/") + "/"}},
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [invocation(report.problems)],
                 "results": [result(f, rule_indices.get(f.code), locator) for f in report.findings],
             }
         ],
     }
+
+
+def invocation(problems: tuple[str, ...]) -> dict:
+    """The run itself: unsuccessful, with a notification each, when a problem left it incomplete."""
+    run: dict = {"executionSuccessful": not problems}
+    if problems:
+        run["toolExecutionNotifications"] = [{"level": "error", "message": {"text": p}} for p in problems]
+    return run
 
 
 def write(report: Report, stream: TextIO, color: bool = False) -> None:
