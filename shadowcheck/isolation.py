@@ -15,21 +15,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from shadowcheck.ftypes import TargetEnvironment
+from shadowcheck.paths import is_inside, real
 
 # How find_interpreter says "no project environment: use the declared dependencies".
 DECLARED = "declared dependencies"
 # pre-commit names a python hook's environment `py_env-<language_version>` (lang_base.py
 # environment_dir), inside its clone of the hook's repository.
 PRE_COMMIT_ENV_PREFIX = "py_env-"
-
-
-def _real(path: str | os.PathLike[str]) -> str:
-    return os.path.normcase(os.path.realpath(path))
-
-
-def _inside(path: str | os.PathLike[str], directory: str | os.PathLike[str]) -> bool:
-    real, parent = _real(path), _real(directory)
-    return real == parent or real.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def pre_commit_home(environ: Mapping[str, str]) -> Path:
@@ -43,11 +35,11 @@ def is_own_isolated_environment(
 ) -> bool:
     """True when ``prefix`` is the virtualenv shadowcheck itself runs from and pre-commit made it
     for the hook, so it holds shadowcheck's packages rather than the project's."""
-    if sys.prefix == sys.base_prefix or _real(prefix) != _real(sys.prefix):
+    if sys.prefix == sys.base_prefix or real(prefix) != real(sys.prefix):
         return False  # not a virtualenv, or not ours
-    if project_root is not None and _inside(prefix, project_root):
+    if project_root is not None and is_inside(prefix, project_root):
         return False  # the project's own .venv/ that has shadowcheck installed
-    if _inside(prefix, pre_commit_home(environ)):
+    if is_inside(prefix, pre_commit_home(environ)):
         return True
     # `pre-commit try-repo` keeps its environments in a temporary store; `language: unsupported`
     # (system) hooks also run with PRE_COMMIT=1 but from the user's environment, which is the
@@ -60,7 +52,7 @@ def base_interpreter() -> str | None:
     packages installed for shadowcheck."""
     candidates = []
     base_executable = getattr(sys, "_base_executable", "")
-    if base_executable and not _inside(base_executable, sys.prefix):
+    if base_executable and not is_inside(base_executable, sys.prefix):
         candidates.append(Path(base_executable))
     base = Path(sys.base_prefix)
     if os.name == "nt":
@@ -76,12 +68,12 @@ def declared_environment(
 ) -> TargetEnvironment:
     """``base`` (the base interpreter) reduced to its standard library, with the project's
     declared dependencies standing in for installed ones."""
-    stdlib = {_real(p) for p in base.stdlib_paths}
+    stdlib = {real(p) for p in base.stdlib_paths}
     return dataclasses.replace(
         base,
         # The base interpreter's own site-packages are neither the project's nor empty
         # (pyenv, Homebrew and system Pythons carry packages): only the stdlib stays.
-        sys_path=tuple(p for p in base.sys_path if p and _real(p) in stdlib),
+        sys_path=tuple(p for p in base.sys_path if p and real(p) in stdlib),
         site_packages=(),
         distributions=(),
         declared=tuple(sorted((name, tuple(dists)) for name, dists in import_names.items())),

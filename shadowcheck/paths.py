@@ -37,3 +37,14 @@ def from_repository_root(finding_path: str, root: str, cwd: str) -> str | None:
     if shown == ".." or shown.startswith(".." + os.sep):
         return None
     return Path(shown).as_posix()
+
+
+def real(path: str | os.PathLike[str]) -> str:
+    """``path`` as the file system resolves it, case-folded where the platform folds case."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def is_inside(path: str | os.PathLike[str], directory: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is ``directory`` or below it, once both are resolved."""
+    resolved, parent = real(path), real(directory)
+    return resolved == parent or resolved.startswith(parent.rstrip(os.sep) + os.sep)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import Distribution, TargetEnvironment
+from shadowcheck.paths import is_inside, real
 from shadowcheck.resolver import NAMESPACE, PACKAGE, Spec, Suffixes, find_in_directory, find_on_path, module_names_in
 from shadowcheck.roots import ImportRoot
 
@@ -35,32 +35,19 @@ def suffixes_of(environment: TargetEnvironment) -> Suffixes:
     )
 
 
-def _real(path: str) -> str:
-    return os.path.realpath(path)
-
-
-def _inside(path: str | None, directories: tuple[str, ...]) -> bool:
-    if path is None:
-        return False
-    real = _real(path)
-    return any(real.startswith(d.rstrip(os.sep) + os.sep) for d in directories)
-
-
 class ShadowFinder:
     """Compares each root's modules with the target environment, sharing what it learns."""
 
     def __init__(self, environment: TargetEnvironment):
         self.environment = environment
         self.suffixes = suffixes_of(environment)
-        self._stdlib_paths = tuple(_real(p) for p in environment.stdlib_paths)
-        self._site_packages = tuple(_real(p) for p in environment.site_packages)
         self._installed: dict[tuple[str, tuple[str, ...]], Spec | None] = {}
         self._declared = dict(environment.declared)
 
     def path_without(self, root: Path) -> tuple[str, ...]:
         """The target's sys.path with ``root`` left out: where the shadowed module lives."""
-        real_root = _real(str(root))
-        return tuple(p for p in self.environment.sys_path if _real(p or ".") != real_root)
+        real_root = real(root)
+        return tuple(p for p in self.environment.sys_path if real(p or ".") != real_root)
 
     def _find_installed(self, name: str, path: tuple[str, ...]) -> Spec | None:
         key = (name, path)
@@ -92,9 +79,10 @@ class ShadowFinder:
         if installed.origin is None and not installed.search_locations:
             return THIRD_PARTY  # declared, not installed: _declared_spec
         origin = installed.origin or installed.search_locations[0]
-        if _inside(origin, self._site_packages):
+        if any(is_inside(origin, d) for d in self.environment.site_packages):
             return THIRD_PARTY
-        if _inside(origin, self._stdlib_paths) or name.partition(".")[0] in self.environment.stdlib_module_names:
+        in_stdlib = any(is_inside(origin, d) for d in self.environment.stdlib_paths)
+        if in_stdlib or name.partition(".")[0] in self.environment.stdlib_module_names:
             return STDLIB
         return THIRD_PARTY
 
@@ -139,7 +127,7 @@ class ShadowFinder:
             for child in sorted(module_names_in(portion, self.suffixes)):
                 self._compare(root, portion, f"{name}.{child}", path, shadows)
             return
-        if installed.origin is not None and _real(installed.origin) == _real(local.origin or ""):
+        if installed.origin is not None and real(installed.origin) == real(local.origin or ""):
             return
         shadows.append(
             Shadow(name, root, local, installed, self.kind_of(name, installed), self.providers(name))
