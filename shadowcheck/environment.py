@@ -168,8 +168,23 @@ def _check_version(python: str, version: tuple[int, ...]) -> None:
         )
 
 
+def _sys_path_environ() -> dict[str, str | None]:
+    """The variables that shape the target's sys.path, PYTHONPATH made absolute.
+
+    The probe runs from a temporary directory, and CPython makes relative PYTHONPATH entries
+    (and empty ones) absolute against its working directory at start-up: resolved here, they
+    name the user's directories, not the probe's.
+    """
+    environ: dict[str, str | None] = {name: os.environ.get(name) for name in SYS_PATH_VARIABLES}
+    if environ["PYTHONPATH"]:
+        environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in environ["PYTHONPATH"].split(os.pathsep))
+    return environ
+
+
 def _run(python: str, args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
     environ = dict(os.environ)
+    if os.environ.get("PYTHONPATH"):
+        environ["PYTHONPATH"] = _sys_path_environ()["PYTHONPATH"]
     # macOS sets this for a venv's python; inherited, it makes the target's sys.executable
     # (and so its sys.path) that of the interpreter running shadowcheck.
     environ.pop("__PYVENV_LAUNCHER__", None)
@@ -267,7 +282,7 @@ def probe_cache_path(python: str) -> Path:
 def _cache_key(python: str) -> dict[str, Any]:
     return {
         "python": os.path.abspath(python),
-        "environ": {name: os.environ.get(name) for name in SYS_PATH_VARIABLES},
+        "environ": _sys_path_environ(),  # a relative PYTHONPATH means another path elsewhere
         "shadowcheck": __version__,
         "probe": hashlib.sha256(PROBE.read_bytes()).hexdigest(),
     }

@@ -625,3 +625,22 @@ def test_cache_dir(monkeypatch: pytest.MonkeyPatch, isolated_cache: Path, tmp_pa
     assert cache_dir() == tmp_path / "shadowcheck"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative")
     assert cache_dir() == Path.home() / ".cache" / "shadowcheck"
+
+
+def test_relative_pythonpath_names_the_users_directory_not_the_probes(tmp_path, monkeypatch, target_venv):
+    # CPython makes relative (and empty) PYTHONPATH entries absolute against the working
+    # directory; the probe runs elsewhere, so they must be resolved where the user stands.
+    (tmp_path / "lib").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["lib", ""]))
+    expected = subprocess.run(
+        [target_venv.python, "-c", "import sys, json; print(json.dumps(sys.path[1:3]))"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    environment = load_environment(target_venv.python, "--python")
+    assert list(environment.sys_path[:2]) == json.loads(expected) == [str(tmp_path / "lib"), str(tmp_path)]
+    # Somewhere else, the same relative PYTHONPATH is another directory: another cache entry.
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    moved = load_environment(target_venv.python, "--python")
+    assert moved.sys_path[0] == str(tmp_path / "elsewhere" / "lib")
