@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,13 +136,28 @@ class Resolution:
         return self.specs[0] if self.specs else None
 
 
-def resolve(name: str, path: tuple[str, ...] | list[str], suffixes: Suffixes) -> Resolution:
-    """Resolve every part of a dotted ``name`` the way ``import name`` walks it."""
+def resolve(
+    name: str,
+    path: tuple[str, ...] | list[str],
+    suffixes: Suffixes,
+    before_path: Callable[[str, Spec | None], Spec | None] | None = None,
+) -> Resolution:
+    """Resolve every part of a dotted ``name`` the way ``import name`` walks it.
+
+    ``before_path(qualified, parent)`` stands for what import asks before the path finder
+    (sys.modules, the builtin and frozen importers); it may answer even under a plain module,
+    as sys.modules does for ``os.path``.
+    """
     parts = name.split(".")
     specs: list[Spec] = []
     search = tuple(path)
     for i in range(len(parts)):
         qualified = ".".join(parts[: i + 1])
+        spec = before_path(qualified, specs[-1] if specs else None) if before_path else None
+        if spec is not None:
+            specs.append(spec)
+            search = spec.search_locations
+            continue
         if specs and not specs[-1].is_package:
             return Resolution(tuple(specs), qualified, parent_not_package=True)
         spec = find_on_path(qualified, search, suffixes)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from shadowcheck.ftypes import Shadowed, TargetEnvironment
 from shadowcheck.import_names import normalize_distribution_name
-from shadowcheck.resolver import MODULE, NAMESPACE, Resolution, Spec, find_on_path, resolve
+from shadowcheck.paths import same_file
+from shadowcheck.resolver import MODULE, NAMESPACE, Resolution, Spec, resolve
 from shadowcheck.shadows import STDLIB, ShadowFinder
 
 PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN, MISSING = (
@@ -98,10 +99,6 @@ def required_name(requirement: str) -> str | None:
     return normalize_distribution_name(match.group(1)) if match else None
 
 
-def same_file(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and os.path.realpath(a) == os.path.realpath(b)
-
-
 class RunResolver:
     """Resolves names along one RunPath, and tells project entries from installed ones."""
 
@@ -143,22 +140,7 @@ class RunResolver:
 
     def resolve(self, name: str) -> Resolution:
         """``import name``: each part from sys.modules or the builtin, frozen or path finder."""
-        parts = name.split(".")
-        specs: list[Spec] = []
-        search: tuple[str, ...] = self.path.entries
-        for i in range(len(parts)):
-            qualified = ".".join(parts[: i + 1])
-            parent = specs[-1] if specs else None
-            spec = self._special(qualified, parent)
-            if spec is None:
-                if parent is not None and not parent.is_package:
-                    return Resolution(tuple(specs), qualified, parent_not_package=True)
-                spec = find_on_path(qualified, search, self.suffixes)
-            if spec is None:
-                return Resolution(tuple(specs), qualified)
-            specs.append(spec)
-            search = spec.search_locations
-        return Resolution(tuple(specs))
+        return resolve(name, self.path.entries, self.suffixes, before_path=self._special)
 
     def _entry_of(self, spec: Spec) -> str | None:
         # The sys.path entry a spec was found in: up from its file, one level per name part.
