@@ -48,3 +48,13 @@ def is_inside(path: str | os.PathLike[str], directory: str | os.PathLike[str]) -
     """Whether ``path`` is ``directory`` or below it, once both are resolved."""
     resolved, parent = real(path), real(directory)
     return resolved == parent or resolved.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def same_file(a: str | os.PathLike[str] | None, b: str | os.PathLike[str] | None) -> bool:
+    """Whether two paths name one existing file (links and case folding included)."""
+    if a is None or b is None:
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

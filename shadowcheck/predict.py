@@ -7,11 +7,11 @@ wording changed after 3.13.0.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from shadowcheck.imports import ImportStatement
+from shadowcheck.paths import same_file
 from shadowcheck.resolver import MODULE, Spec, Suffixes, find_on_path
 
 # The names a module binds at top level, with the line of the first binding; None if unknown.
@@ -56,7 +56,7 @@ class Predictor:
             if found is None:
                 return f"ModuleNotFoundError: No module named '{child}'"
             spec, qualified = found, child
-        circular = spec.origin is not None and _same_file(spec.origin, importer)
+        circular = same_file(spec.origin, importer)
         defined = self.defined(spec)
         if statement.names:
             for name in statement.names:
@@ -127,10 +127,3 @@ class Predictor:
                 f"'{name}' (most likely due to a circular import)"
             )
         return f"AttributeError: module '{module}' has no attribute '{name}'"
-
-
-def _same_file(origin: str, path: Path) -> bool:
-    try:
-        return os.path.samefile(origin, path)
-    except OSError:
-        return False

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import Distribution, TargetEnvironment
-from shadowcheck.paths import is_inside, real
+from shadowcheck.paths import is_inside, real, same_file
 from shadowcheck.resolver import NAMESPACE, PACKAGE, Spec, Suffixes, find_in_directory, find_on_path, module_names_in
 from shadowcheck.roots import ImportRoot
 
@@ -127,7 +127,7 @@ class ShadowFinder:
             for child in sorted(module_names_in(portion, self.suffixes)):
                 self._compare(root, portion, f"{name}.{child}", path, shadows)
             return
-        if installed.origin is not None and real(installed.origin) == real(local.origin or ""):
+        if same_file(installed.origin, local.origin):
             return
         shadows.append(
             Shadow(name, root, local, installed, self.kind_of(name, installed), self.providers(name))
