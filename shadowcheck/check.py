@@ -8,16 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
-from shadowcheck.ftypes import Finding, Importer, Report, Severity, Shadowed, ShadowcheckError, TargetEnvironment
-from shadowcheck.import_names import normalize_distribution_name
-from shadowcheck.imports import SourceImports, read_imports
+from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.ftypes import (
+    Finding,
+    Importer,
+    Report,
+    Severity,
+    ShadowcheckError,
+    Shadowed,
+    TargetEnvironment,
+)
+from shadowcheck.importsystem.finders import Spec
+from shadowcheck.importsystem.predict import Predictor, affects
+from shadowcheck.importsystem.roots import ImportRoot, RootIndex
+from shadowcheck.importsystem.shadows import Shadow, ShadowFinder
 from shadowcheck.paths import relative
-from shadowcheck.predict import Predictor, affects
-from shadowcheck.project import Project, walk
-from shadowcheck.resolver import Spec
-from shadowcheck.roots import ImportRoot, RootIndex
 from shadowcheck.rules import ALL_RULES, Rule
-from shadowcheck.shadows import Shadow, ShadowFinder
+from shadowcheck.source.reader import SourceImports, read_imports
+from shadowcheck.source.tree import Project, walk
 
 # `# shadowcheck: ignore` or `# shadowcheck: ignore[SC101, SC102]` on any line of the file.
 _SUPPRESSION = re.compile(rb"#\s*shadowcheck:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")

@@ -13,8 +13,7 @@ from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
 from shadowcheck.config import find_config, load_config, validate_codes
 from shadowcheck.ftypes import ShadowcheckError
-from shadowcheck.reporters import REPORTERS
-from shadowcheck.reporters import verify_json, verify_text
+from shadowcheck.reporters import REPORTERS, verify_json, verify_text
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

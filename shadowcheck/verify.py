@@ -1,7 +1,7 @@
 """`shadowcheck verify`: a script + the target environment -> where each of its imports lands.
 
 The run is predicted, never performed: sys.path is built as CPython builds it for
-``python SCRIPT`` or ``python -m MODULE`` (runpath.py), every import of the script and of the
+``python SCRIPT`` or ``python -m MODULE`` (importsystem/runs.py), every import of the script and of the
 project modules it reaches is resolved as ``importlib._bootstrap._find_and_load`` would walk
 it, and every other project module that hides an installed one is listed too.
 """
@@ -15,13 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
-from shadowcheck.ftypes import Shadowed, ShadowcheckError, TargetEnvironment
-from shadowcheck.import_names import install_hint
-from shadowcheck.imports import ImportStatement, SourceImports, read_imports
+from shadowcheck.environment.import_names import install_hint
+from shadowcheck.ftypes import ShadowcheckError, Shadowed, TargetEnvironment
+from shadowcheck.importsystem.finders import (
+    NAMESPACE,
+    Resolution,
+    Spec,
+    find_on_path,
+    module_names_in,
+)
+from shadowcheck.importsystem.predict import Predictor
+from shadowcheck.importsystem.runs import PROJECT, RunResolver, run_path, runpy_modules
 from shadowcheck.paths import relative
-from shadowcheck.predict import Predictor
-from shadowcheck.resolver import NAMESPACE, Resolution, Spec, find_on_path, module_names_in
-from shadowcheck.runpath import PROJECT, RunResolver, run_path, runpy_modules
+from shadowcheck.source.reader import ImportStatement, SourceImports, read_imports
 
 OK, SHADOWED, NOT_A_PACKAGE, MISSING = "ok", "shadowed", "not-a-package", "missing"
 REFERENCE_SCRIPT = Path(__file__).with_name("reference") / "cnn_train.py"

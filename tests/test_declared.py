@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_tree
 
-from shadowcheck.declared import DeclaredDependencies, declared_dependencies
+from shadowcheck.environment.declared import DeclaredDependencies, declared_dependencies
 from shadowcheck.ftypes import ShadowcheckError
 
 

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from conftest import Interpreter, Venv, create_venv, make_tree, pip_install, python_for
-from shadowcheck import _probe
+from shadowcheck.environment import _probe
 from shadowcheck.environment import (
     PROBE,
     cache_dir,

@@ -7,7 +7,7 @@ from importlib import metadata
 
 import pytest
 
-from shadowcheck.import_names import (
+from shadowcheck.environment.import_names import (
     DISPLAY_NAMES,
     DISTRIBUTION_IMPORT_NAMES,
     distributions_for_import_name,

@@ -50,7 +50,7 @@ def run_in(env: Path, args: list[str], environ: dict[str, str], cwd: Path | None
 
 def is_own(env: Path, prefix: str, environ: dict[str, str], project_root: str | None = None) -> bool:
     code = (
-        "import json, os, sys; from pathlib import Path; from shadowcheck.isolation import is_own_isolated_environment as f; "
+        "import json, os, sys; from pathlib import Path; from shadowcheck.environment.isolation import is_own_isolated_environment as f; "
         "root = sys.argv[2] or None; "
         "print(json.dumps(f(sys.argv[1], os.environ, Path(root) if root else None)))"
     )

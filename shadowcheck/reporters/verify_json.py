@@ -11,7 +11,7 @@ from typing import TextIO
 
 from shadowcheck import __version__
 from shadowcheck.reporters.json_ import shadowed_to_dict
-from shadowcheck.verify import VerifiedImport, Verification
+from shadowcheck.verify import Verification, VerifiedImport
 
 
 def import_to_dict(record: VerifiedImport) -> dict:

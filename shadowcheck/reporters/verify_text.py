@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from shadowcheck.reporters.text import BOLD, CYAN, DIM, RED, YELLOW, paint
-from shadowcheck.verify import VerifiedImport, Verification
+from shadowcheck.verify import Verification, VerifiedImport
 
 _STYLE = {"error": RED, "warning": YELLOW, None: DIM}
 

@@ -6,9 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import Distribution, TargetEnvironment
+from shadowcheck.importsystem.finders import (
+    NAMESPACE,
+    PACKAGE,
+    Spec,
+    Suffixes,
+    find_in_directory,
+    find_on_path,
+    module_names_in,
+)
+from shadowcheck.importsystem.roots import ImportRoot
 from shadowcheck.paths import is_inside, real, same_file
-from shadowcheck.resolver import NAMESPACE, PACKAGE, Spec, Suffixes, find_in_directory, find_on_path, module_names_in
-from shadowcheck.roots import ImportRoot
 
 STDLIB = "stdlib"
 THIRD_PARTY = "third-party"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from shadowcheck.imports import ImportStatement
+from shadowcheck.importsystem.finders import MODULE, Spec, Suffixes, find_on_path
 from shadowcheck.paths import same_file
-from shadowcheck.resolver import MODULE, Spec, Suffixes, find_on_path
+from shadowcheck.source.reader import ImportStatement
 
 # The names a module binds at top level, with the line of the first binding; None if unknown.
 DefinedNames = Callable[[Spec], "dict[str, int] | None"]

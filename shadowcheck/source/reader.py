@@ -1,4 +1,4 @@
-"""Read a file's imports statically (with libcst, in import_visitor.py); never run it."""
+"""Read a file's imports statically (with libcst, in _cst_visitor.py); never run it."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ class SourceImports:
 
 def parse_source(source: str, path: Path) -> SourceImports:
     """The imports of one Python source; a syntax error is a ShadowcheckError."""
-    from shadowcheck.import_visitor import collect  # libcst is slow to import: only when parsing
+    from shadowcheck.source._cst_visitor import (
+        collect,  # libcst is slow to import: only when parsing
+    )
 
     return collect(source, path)
 

@@ -16,8 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from shadowcheck.environment.import_names import (
+    import_names_for_distribution,
+    normalize_distribution_name,
+)
 from shadowcheck.ftypes import ShadowcheckError
-from shadowcheck.import_names import import_names_for_distribution, normalize_distribution_name
 
 if sys.version_info >= (3, 11):
     import tomllib

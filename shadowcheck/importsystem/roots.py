@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import ShadowcheckError
-from shadowcheck.project import Project
-from shadowcheck.resolver import Suffixes
+from shadowcheck.importsystem.finders import Suffixes
+from shadowcheck.source.tree import Project
 
 # `if __name__ == "__main__":` at the start of a line, either way round.
 _MAIN_GUARD = re.compile(

@@ -1,4 +1,4 @@
-"""The libcst visitor behind imports.py: what a module imports and binds, with positions.
+"""The libcst visitor behind reader.py: what a module imports and binds, with positions.
 
 Kept apart because importing libcst costs about 0.3 s, and most runs never parse a file.
 """
@@ -11,7 +11,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from shadowcheck.ftypes import ShadowcheckError
-from shadowcheck.imports import ImportStatement, SourceImports
+from shadowcheck.source.reader import ImportStatement, SourceImports
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})

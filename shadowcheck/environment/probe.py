@@ -1,4 +1,4 @@
-"""Choose the target interpreter and ask it, through _probe.py, what it would import.
+"""Ask a target interpreter, through _probe.py, what it would import.
 
 The answer is cached per interpreter, and trusted only while the interpreter and every
 directory on its sys.path look as they did when it was given.
@@ -9,19 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from shadowcheck import __version__
 from shadowcheck.ftypes import Distribution, ShadowcheckError, TargetEnvironment
-from shadowcheck.declared import declared_dependencies
-from shadowcheck.isolation import DECLARED, base_interpreter, declared_environment, is_own_isolated_environment
-from shadowcheck.paths import relative
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
@@ -30,80 +25,6 @@ OLDEST_SUPPORTED = (3, 8)
 SYS_PATH_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
 # Prints the version on Python 2 too, so an old interpreter gets a clear message.
 VERSION_QUERY = "import sys; sys.stdout.write('%d.%d.%d' % tuple(sys.version_info[:3]))"
-
-
-# --- choosing the interpreter ----------------------------------------------------------------
-
-
-def find_interpreter(
-    explicit: str | None, project_root: Path, environ: Mapping[str, str]
-) -> tuple[str, str]:
-    """The interpreter to inspect and how it was chosen, e.g. ("/p/.venv/bin/python", ".venv").
-
-    --python, then an activated virtualenv, then the project's own .venv/ or venv/, then an
-    activated conda environment, then the interpreter running shadowcheck, unless that is
-    pre-commit's virtualenv for the hook (isolation.py): then its base interpreter, with
-    how == "declared dependencies".
-    """
-    if explicit:
-        return _explicit_interpreter(explicit), "--python"
-    virtual_env = environ.get("VIRTUAL_ENV")
-    # pre-commit points $VIRTUAL_ENV at the hook's own virtualenv: not the project's.
-    if virtual_env and not is_own_isolated_environment(virtual_env, environ, project_root):
-        return _checked(_python_in(Path(virtual_env)), "$VIRTUAL_ENV"), "$VIRTUAL_ENV"
-    for name in (".venv", "venv"):
-        venv = project_root / name
-        if (venv / "pyvenv.cfg").is_file():
-            return _checked(_python_in(venv), name), name
-    conda_prefix = environ.get("CONDA_PREFIX")
-    if conda_prefix:
-        return _checked(_python_in(Path(conda_prefix)), "$CONDA_PREFIX"), "$CONDA_PREFIX"
-    if is_own_isolated_environment(sys.prefix, environ, project_root):
-        # Nothing of the project is installed where we run: the base interpreter answers for
-        # the standard library, the project's declared dependencies for the rest (check.py).
-        return base_interpreter() or sys.executable, DECLARED
-    if not sys.executable:  # an embedding application may leave it empty
-        raise ShadowcheckError("cannot tell which Python runs shadowcheck; pass --python")
-    return sys.executable, "running interpreter"
-
-
-def _explicit_interpreter(explicit: str) -> str:
-    path = Path(explicit)
-    if path.is_dir():
-        path = _python_in(path)
-    elif not path.exists() and not _has_separator(explicit):
-        found = shutil.which(explicit)  # a bare name such as "python3.12"
-        if found is None:
-            raise ShadowcheckError(f"Python interpreter not found: {explicit} (from --python)")
-        path = Path(found)
-    return _checked(path, "--python")
-
-
-def _has_separator(text: str) -> bool:
-    return os.sep in text or bool(os.altsep and os.altsep in text)
-
-
-def _python_in(prefix: Path) -> Path:
-    """The interpreter of a venv or conda environment (the first candidate if none exists)."""
-    if os.name == "nt":
-        candidates = [prefix / "Scripts" / "python.exe", prefix / "python.exe"]
-    else:
-        candidates = [prefix / "bin" / "python", prefix / "bin" / "python3"]
-    return next((c for c in candidates if c.is_file()), candidates[0])
-
-
-def _checked(path: Path, source: str) -> str:
-    # Absolute, but never resolved: a venv's bin/python is a symlink to the base interpreter,
-    # and only through the link does Python find pyvenv.cfg and the venv's site-packages.
-    absolute = os.path.abspath(path)
-    if not os.path.isfile(absolute):
-        raise ShadowcheckError(f"Python interpreter not found: {absolute} (from {source})")
-    if not os.access(absolute, os.X_OK):
-        raise ShadowcheckError(f"Python interpreter is not executable: {absolute} (from {source})")
-    return absolute
-
-
-# --- asking it -------------------------------------------------------------------------------
 
 
 def load_environment(
@@ -335,31 +256,3 @@ def _write_cache(path: Path, entry: dict[str, Any]) -> None:
             raise
     except OSError:
         pass  # a cache that cannot be written only costs time on the next run
-
-
-# --- the environment a command inspects ------------------------------------------------------
-
-
-def project_environment(
-    explicit: str | None, project_root: Path, environ: Mapping[str, str], *, use_cache: bool = True
-) -> TargetEnvironment:
-    """The environment `check` and `verify` inspect for a project: the chosen interpreter's,
-    or, inside pre-commit's own virtualenv with no project environment, its base
-    interpreter's standard library plus the project's declared dependencies (isolation.py)."""
-    python, chosen_by = find_interpreter(explicit, project_root, environ)
-    environment = load_environment(python, chosen_by, use_cache=use_cache)
-    if chosen_by == DECLARED:
-        declared = declared_dependencies(project_root)
-        environment = declared_environment(environment, declared.sources, declared.import_names)
-    return environment
-
-
-def describe_environment(environment: TargetEnvironment, cwd: Path) -> str:
-    """How a summary line names the environment: interpreter, version, how it was chosen."""
-    version = ".".join(map(str, environment.version))
-    if environment.chosen_by == DECLARED:
-        if not environment.declared_sources:
-            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
-        sources = ", ".join(environment.declared_sources)
-        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
-    return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"

@@ -16,7 +16,6 @@ if __name__ == "__main__" and not getattr(sys.flags, "safe_path", False):
     del sys.path[0]
 
 import importlib.machinery  # noqa: E402
-from importlib import metadata  # noqa: E402
 import json  # noqa: E402
 import keyword  # noqa: E402
 import os  # noqa: E402
@@ -25,6 +24,7 @@ import re  # noqa: E402
 import site  # noqa: E402
 import sysconfig  # noqa: E402
 import warnings  # noqa: E402
+from importlib import metadata  # noqa: E402
 
 MODULE_SUFFIXES = sorted(
     set(

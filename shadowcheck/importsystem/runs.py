@@ -13,11 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import Shadowed, TargetEnvironment
-from shadowcheck.import_names import normalize_distribution_name
+from shadowcheck.importsystem.finders import (
+    MODULE,
+    NAMESPACE,
+    Resolution,
+    Spec,
+    resolve,
+)
+from shadowcheck.importsystem.shadows import STDLIB, ShadowFinder
 from shadowcheck.paths import same_file
-from shadowcheck.resolver import MODULE, NAMESPACE, Resolution, Spec, resolve
-from shadowcheck.shadows import STDLIB, ShadowFinder
 
 PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN, MISSING = (
     "project", "site-packages", "stdlib", "built-in", "frozen", "missing",

@@ -1,0 +1,52 @@
+"""Reading the environment: which interpreter, and what it would import (never the project).
+
+interpreter.py chooses the interpreter, probe.py asks it (running _probe.py in it) and caches
+the answer, declared.py and import_names.py stand in for an environment that cannot be asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from shadowcheck.environment.declared import declared_dependencies
+from shadowcheck.environment.interpreter import find_interpreter
+from shadowcheck.environment.isolation import DECLARED, declared_environment
+from shadowcheck.environment.probe import (
+    PROBE,
+    cache_dir,
+    load_environment,
+    probe_cache_path,
+)
+from shadowcheck.ftypes import TargetEnvironment
+from shadowcheck.paths import relative
+
+__all__ = [
+    "PROBE", "cache_dir", "describe_environment", "find_interpreter", "load_environment",
+    "probe_cache_path", "project_environment",
+]  # fmt: skip
+
+
+def project_environment(
+    explicit: str | None, project_root: Path, environ: Mapping[str, str], *, use_cache: bool = True
+) -> TargetEnvironment:
+    """The environment `check` and `verify` inspect for a project: the chosen interpreter's,
+    or, inside pre-commit's own virtualenv with no project environment, its base
+    interpreter's standard library plus the project's declared dependencies (isolation.py)."""
+    python, chosen_by = find_interpreter(explicit, project_root, environ)
+    environment = load_environment(python, chosen_by, use_cache=use_cache)
+    if chosen_by == DECLARED:
+        declared = declared_dependencies(project_root)
+        environment = declared_environment(environment, declared.sources, declared.import_names)
+    return environment
+
+
+def describe_environment(environment: TargetEnvironment, cwd: Path) -> str:
+    """How a summary line names the environment: interpreter, version, how it was chosen."""
+    version = ".".join(map(str, environment.version))
+    if environment.chosen_by == DECLARED:
+        if not environment.declared_sources:
+            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
+        sources = ", ".join(environment.declared_sources)
+        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
+    return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"
