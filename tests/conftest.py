@@ -182,11 +182,22 @@ def target_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     return create_venv(tmp_path_factory.mktemp("target") / "venv", wheels)
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for the whole session: each interpreter is probed once, not once
+    per test (a probe costs about a second)."""
+    return tmp_path_factory.mktemp("shared-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """Probe answers go to a fresh directory per test, never to the user's cache."""
+def _session_cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Never the user's own cache directory.
+    monkeypatch.setenv("SHADOWCHECK_CACHE_DIR", str(shared_cache))
+
+
+@pytest.fixture
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty cache directory, for the tests that are about the cache itself."""
     directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("SHADOWCHECK_CACHE_DIR", str(directory))
     return directory
