@@ -12,10 +12,12 @@ from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import (
     Finding,
     Importer,
+    Problem,
     Report,
     Severity,
     ShadowcheckError,
     Shadowed,
+    SourceError,
     TargetEnvironment,
 )
 from shadowcheck.importsystem.finders import Spec
@@ -50,14 +52,14 @@ class _SourceCache:
     def __init__(self):
         self._imports: dict[Path, SourceImports] = {}
         self._bytes: dict[Path, bytes] = {}
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def data(self, path: Path) -> bytes:
         if path not in self._bytes:
             try:
                 self._bytes[path] = path.read_bytes()
             except OSError as error:
-                self.problems.append(f"{path}: cannot read: {error.strerror}")
+                self.problems.append(Problem(f"cannot read: {error.strerror}", str(path)))
                 self._bytes[path] = b""
         return self._bytes[path]
 
@@ -65,8 +67,8 @@ class _SourceCache:
         if path not in self._imports:
             try:
                 self._imports[path] = read_imports(path)
-            except ShadowcheckError as error:
-                self.problems.append(str(error))
+            except SourceError as error:
+                self.problems.append(error.problem)
                 self._imports[path] = None  # type: ignore[assignment]
         return self._imports[path]
 

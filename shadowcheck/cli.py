@@ -12,7 +12,7 @@ import click
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
 from shadowcheck.config import find_config, load_config, validate_codes
-from shadowcheck.ftypes import ShadowcheckError
+from shadowcheck.ftypes import Problem, ShadowcheckError
 from shadowcheck.reporters import REPORTERS, verify_json, verify_text
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
@@ -95,7 +95,7 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
     with _output(output_file) as stream:
         REPORTERS[output_format](report, stream, _use_color(color, stream))
     for problem in report.problems:
-        click.echo(f"shadowcheck: error: {problem}", err=True)
+        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
     raise SystemExit(exit_status(bool(report.findings), report.problems, exit_zero))
 
 
@@ -128,11 +128,11 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     with _output(output_file) as stream:
         VERIFY_REPORTERS[output_format](verification, stream, _use_color(color, stream))
     for problem in verification.problems:
-        click.echo(f"shadowcheck: error: {problem}", err=True)
+        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
     raise SystemExit(exit_status(bool(verification.errors), verification.problems, exit_zero=False))
 
 
-def exit_status(found: bool, problems: tuple[str, ...], exit_zero: bool) -> int:
+def exit_status(found: bool, problems: tuple[Problem, ...], exit_zero: bool) -> int:
     """The one place the exit status is decided."""
     if problems:
         return EXIT_ERROR

@@ -9,11 +9,47 @@ reporters <- Report
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 
 
 class ShadowcheckError(Exception):
     """A problem with the user's input or machine, reported as one line and exit status 2."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that left a run incomplete (an unreadable file, broken metadata), in one line.
+
+    ``path`` is the file or directory it is about, absolute, when there is one: reporters show
+    it relative to where they run, and formats that annotate files (github, sarif) point at it.
+    """
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def shown(self, relative_to: str | None = None) -> str:
+        """`path:line: message`, the path relative to ``relative_to`` when given."""
+        if self.path is None:
+            return self.message
+        path = self.path
+        if relative_to is not None:
+            shown = os.path.relpath(path, relative_to)
+            path = path if shown.startswith("..") else shown
+        where = f"{path}:{self.line}" if self.line else path
+        return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.shown()
+
+
+class SourceError(ShadowcheckError):
+    """A project file that cannot be read or parsed: the run goes on without it."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 # --- the target environment, as a real interpreter reported it -------------------------------
@@ -52,8 +88,8 @@ class TargetEnvironment:
     stdlib_paths: tuple[str, ...]
     site_packages: tuple[str, ...]
     distributions: tuple[Distribution, ...]
-    # One-line warnings about what the probe had to skip (broken metadata, ...).
-    problems: tuple[str, ...] = ()
+    # What the probe had to skip (broken metadata, ...).
+    problems: tuple[Problem, ...] = ()
     # How the interpreter was chosen: "--python", "$VIRTUAL_ENV", ".venv", ...
     chosen_by: str = ""
     # Only when no project environment exists (a pre-commit hook's own virtualenv is not one):
@@ -130,8 +166,8 @@ class Report:
     python: str
     root: str  # absolute project root
     python_note: str = ""  # how the interpreter was chosen, for the summary line
-    # One-line problems that made the run incomplete (unreadable files, broken metadata).
-    problems: tuple[str, ...] = ()
+    # What made the run incomplete (unreadable files, broken metadata).
+    problems: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> int:

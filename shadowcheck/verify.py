@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.environment.import_names import install_hint
-from shadowcheck.ftypes import ShadowcheckError, Shadowed, TargetEnvironment
+from shadowcheck.ftypes import Problem, ShadowcheckError, Shadowed, TargetEnvironment
 from shadowcheck.importsystem.finders import (
     NAMESPACE,
     Resolution,
@@ -82,7 +82,7 @@ class Verification:
     imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
     python_note: str = ""
     # One-line warnings from the probe (distributions it had to skip): exit status 2.
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> int:

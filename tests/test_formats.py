@@ -14,7 +14,7 @@ from conftest import make_tree
 
 from shadowcheck import __version__
 from shadowcheck.cli import main
-from shadowcheck.ftypes import Finding, Importer, Report, Severity, Shadowed
+from shadowcheck.ftypes import Finding, Importer, Problem, Report, Severity, Shadowed
 from shadowcheck.reporters import REPORTERS, concise, github, sarif, text
 from shadowcheck.rules import ALL_RULES
 
@@ -165,14 +165,14 @@ def test_sarif_validates_against_the_official_schema(repo):
 
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
-    incomplete = dataclasses.replace(report_for(repo, KERAS), problems=("train.py: cannot read: Input/output error",))
+    incomplete = dataclasses.replace(report_for(repo, KERAS), problems=(Problem("cannot read: Input/output error", "train.py"),))
     for report in (report_for(repo, KERAS, TOKEN), report_for(repo), incomplete):
         errors = sorted(validator.iter_errors(sarif_of(report)), key=lambda e: list(e.path))
         assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
 def test_sarif_says_when_a_problem_left_the_run_incomplete(repo):
-    report = dataclasses.replace(report_for(repo, KERAS), problems=("train.py: cannot read: Input/output error",))
+    report = dataclasses.replace(report_for(repo, KERAS), problems=(Problem("cannot read: Input/output error", "train.py"),))
     (invocation,) = sarif_of(report)["runs"][0]["invocations"]
     assert invocation == {
         "executionSuccessful": False,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Distribution, ShadowcheckError, TargetEnvironment
+from shadowcheck.ftypes import Distribution, Problem, ShadowcheckError, TargetEnvironment
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
@@ -165,7 +165,7 @@ def _environment_from_answer(
                 )
                 for d in answer["distributions"]
             ),
-            problems=tuple(answer["problems"]),
+            problems=tuple(Problem(str(p)) for p in answer["problems"]),
             chosen_by=chosen_by,
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:

@@ -16,7 +16,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Finding, Report, Severity
+from shadowcheck.ftypes import Finding, Problem, Report, Severity
 from shadowcheck.paths import from_repository_root, repository_root
 from shadowcheck.reporters.evidence import details, importer_line
 from shadowcheck.rules import ALL_RULES, Rule
@@ -137,11 +137,11 @@ def document(report: Report) -> dict:
     }
 
 
-def invocation(problems: tuple[str, ...]) -> dict:
+def invocation(problems: tuple[Problem, ...]) -> dict:
     """The run itself: unsuccessful, with a notification each, when a problem left it incomplete."""
     run: dict = {"executionSuccessful": not problems}
     if problems:
-        run["toolExecutionNotifications"] = [{"level": "error", "message": {"text": p}} for p in problems]
+        run["toolExecutionNotifications"] = [{"level": "error", "message": {"text": p.shown(os.getcwd())}} for p in problems]
     return run
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from shadowcheck.ftypes import ShadowcheckError
+from shadowcheck.ftypes import Problem, SourceError
 from shadowcheck.source.reader import ImportStatement, SourceImports
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -174,12 +174,12 @@ class _Collector(cst.CSTVisitor):
 
 
 def collect(source: str, path: Path) -> SourceImports:
-    """The imports of one Python source; a syntax error is a ShadowcheckError."""
+    """The imports of one Python source; a syntax error is a SourceError."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise ShadowcheckError(
-            f"{path}:{error.raw_line}:{error.raw_column + 1}: syntax error: {error.message}"
+        raise SourceError(
+            Problem(f"{error.raw_column + 1}: syntax error: {error.message}", str(path), error.raw_line)
         ) from None
     collector = _Collector(module)
     MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)

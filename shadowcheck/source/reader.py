@@ -8,7 +8,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from shadowcheck.ftypes import ShadowcheckError
+from shadowcheck.ftypes import Problem, SourceError
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class SourceImports:
 
 
 def parse_source(source: str, path: Path) -> SourceImports:
-    """The imports of one Python source; a syntax error is a ShadowcheckError."""
+    """The imports of one Python source; a syntax error is a SourceError."""
     from shadowcheck.source._cst_visitor import (
         collect,  # libcst is slow to import: only when parsing
     )
@@ -53,7 +53,7 @@ def read_source(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ShadowcheckError(f"{path}: cannot read: {error.strerror}") from None
+        raise SourceError(Problem(f"cannot read: {error.strerror}", str(path))) from None
     if path.suffix == ".ipynb":
         return _notebook_source(data, path)
     try:
@@ -61,7 +61,7 @@ def read_source(path: Path) -> str:
         return data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as error:
         reason = error.msg if isinstance(error, SyntaxError) else str(error)
-        raise ShadowcheckError(f"{path}: cannot decode: {reason}") from None
+        raise SourceError(Problem(f"cannot decode: {reason}", str(path))) from None
 
 
 def _notebook_source(data: bytes, path: Path) -> str:
@@ -70,7 +70,7 @@ def _notebook_source(data: bytes, path: Path) -> str:
     try:
         cells = json.loads(data)["cells"]
     except (ValueError, KeyError, TypeError) as error:
-        raise ShadowcheckError(f"{path}: not a readable notebook: {error}") from None
+        raise SourceError(Problem(f"not a readable notebook: {error}", str(path))) from None
     lines: list[str] = []
     for cell in cells:
         if cell.get("cell_type") != "code":

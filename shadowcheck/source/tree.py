@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shadowcheck.ftypes import Problem
+
 # Never the project's own code: version control, environments, caches and build output.
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -26,8 +28,8 @@ class Project:
     directories: dict[Path, frozenset[str]] = field(default_factory=dict)
     python_files: list[Path] = field(default_factory=list)
     notebooks: list[Path] = field(default_factory=list)
-    # One-line descriptions of what could not be walked (symlink loops, unreadable dirs).
-    problems: list[str] = field(default_factory=list)
+    # What could not be walked (symlink loops, unreadable directories).
+    problems: list[Problem] = field(default_factory=list)
     # What exclude patterns and .gitignore left out: its modules are not reported.
     excluded: set[Path] = field(default_factory=set)
 
@@ -83,17 +85,17 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
         try:
             stat = directory.stat()
         except OSError as error:
-            project.problems.append(f"{relative or '.'}: cannot read directory: {error.strerror}")
+            project.problems.append(Problem(f"cannot read directory: {error.strerror}", str(directory)))
             continue
         identity = (stat.st_dev, stat.st_ino)
         if identity in ancestors:
-            project.problems.append(f"{relative}: symlink loop (points back to a directory above it)")
+            project.problems.append(Problem("symlink loop (points back to a directory above it)", str(directory)))
             continue
         ancestors = ancestors | {identity}
         try:
             entries = list(os.scandir(directory))
         except OSError as error:
-            project.problems.append(f"{relative or '.'}: cannot read directory: {error.strerror}")
+            project.problems.append(Problem(f"cannot read directory: {error.strerror}", str(directory)))
             continue
         project.directories[directory] = frozenset(e.name for e in entries)
         for entry in sorted(entries, key=lambda e: e.name, reverse=True):
@@ -107,9 +109,9 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
                 is_file = not is_dir and entry.is_file()
             except OSError as error:
                 if error.errno == errno.ELOOP:  # a link that resolves to itself
-                    project.problems.append(f"{child_relative}: symlink loop")
+                    project.problems.append(Problem("symlink loop", entry.path))
                 elif not entry.is_symlink():  # a dangling link is just not importable
-                    project.problems.append(f"{child_relative}: {error.strerror}")
+                    project.problems.append(Problem(str(error.strerror), entry.path))
                 continue
             if is_dir:
                 if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):
