@@ -11,7 +11,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from shadowcheck.ftypes import Problem, SourceError
-from shadowcheck.source.reader import ImportStatement, SourceImports
+from shadowcheck.source.reader import ImportStatement, MainGuard, SourceImports
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -36,6 +36,19 @@ def _catches_import_error(handler: cst.ExceptHandler) -> bool:
     return False
 
 
+def _is_main_test(test: cst.BaseExpression) -> bool:
+    # `__name__ == "__main__"`, either way round.
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    names = [s.value for s in sides if isinstance(s, cst.Name)]
+    strings = [s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)]
+    return names == ["__name__"] and strings == ["__main__"]
+
+
 class _Collector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -47,6 +60,10 @@ class _Collector(cst.CSTVisitor):
         self._guarded = 0
         self._type_checking = 0
         self._scope = 0  # depth of function and class bodies
+        self._functions = 0  # depth of function bodies
+        self.main_guard: MainGuard | None = None
+        self._guard_calls: list[str] | None = None  # set while inside the main guard
+        self._guard_uses_file = False
 
     # -- context ------------------------------------------------------------------------
     def visit_Try(self, node: cst.Try) -> bool:
@@ -62,7 +79,14 @@ class _Collector(cst.CSTVisitor):
     def visit_If(self, node: cst.If) -> bool:
         checking = _dotted(node.test).rpartition(".")[2] == "TYPE_CHECKING"
         self._type_checking += checking
+        guard = self._scope == 0 and self.main_guard is None and _is_main_test(node.test)
+        if guard:
+            self._guard_calls, self._guard_uses_file = [], False
         node.body.visit(self)
+        if guard:
+            line = self._line(node)[0]
+            self.main_guard = MainGuard(line, tuple(dict.fromkeys(self._guard_calls)), self._guard_uses_file)
+            self._guard_calls = None
         self._type_checking -= checking
         if node.orelse is not None:
             node.orelse.visit(self)
@@ -72,9 +96,21 @@ class _Collector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._define(node.name.value, node)
         self._scope += 1
+        self._functions += 1
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._scope -= 1
+        self._functions -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._functions += 1
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self._functions -= 1
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._guard_calls is not None and node.value == "__file__":
+            self._guard_uses_file = True
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._define(node.name.value, node)
@@ -135,7 +171,7 @@ class _Collector(cst.CSTVisitor):
         self.imports.append(
             ImportStatement(
                 module, tuple(names), line, column, text, level, alias,
-                self._guarded > 0, self._type_checking > 0, dynamic,
+                self._guarded > 0, self._type_checking > 0, dynamic, self._functions > 0,
             )
         )  # fmt: skip
 
@@ -161,6 +197,8 @@ class _Collector(cst.CSTVisitor):
         return False  # `from a.b import c` reads no attribute of a
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self._guard_calls is not None and _dotted(node.func):
+            self._guard_calls.append(_dotted(node.func))
         function = _dotted(node.func).rpartition(".")[2]
         if function not in _DYNAMIC_IMPORTERS or not node.args:
             return
@@ -183,4 +221,10 @@ def collect(source: str, path: Path) -> SourceImports:
         ) from None
     collector = _Collector(module)
     MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-    return SourceImports(tuple(collector.imports), collector.defined, tuple(collector.attributes))
+    return SourceImports(
+        tuple(collector.imports),
+        collector.defined,
+        tuple(collector.attributes),
+        shebang=source.startswith("#!"),
+        main_guard=collector.main_guard,
+    )

@@ -23,10 +23,22 @@ class ImportStatement:
     guarded: bool = False  # inside `try:` with an `except ImportError` (or broader) handler
     type_checking: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("...") or __import__("...")
+    in_function: bool = False  # inside a function body: runs when called, not on import
+    cell: int | None = None  # notebooks: the code cell holding it (line counts within the cell)
 
     @property
     def top_level(self) -> str:
         return self.module.partition(".")[0]
+
+
+@dataclass(frozen=True)
+class MainGuard:
+    """`if __name__ == "__main__":` at module level: the file is meant to run as a script."""
+
+    line: int
+    # Dotted names of the functions the guarded block calls ("pytest.main", "main").
+    calls: tuple[str, ...]
+    uses_file: bool  # the block names __file__ (`pytest.main([__file__])`)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class SourceImports:
     defined: dict[str, int] | None
     # (name, attribute, line) for every `name.attribute` read in the file.
     attributes: tuple[tuple[str, str, int], ...]
+    shebang: bool = False  # the first line is `#!...`
+    main_guard: MainGuard | None = None
 
 
 def parse_source(source: str, path: Path) -> SourceImports:
