@@ -12,21 +12,18 @@ from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import (
     Finding,
     Importer,
-    Problem,
     Report,
     Severity,
     ShadowcheckError,
     Shadowed,
-    SourceError,
     TargetEnvironment,
 )
-from shadowcheck.importsystem.finders import Spec
 from shadowcheck.importsystem.predict import Predictor, affects
 from shadowcheck.importsystem.roots import ImportRoot, RootIndex
 from shadowcheck.importsystem.shadows import Shadow, ShadowFinder
 from shadowcheck.paths import relative
 from shadowcheck.rules import ALL_RULES, Rule
-from shadowcheck.source.reader import SourceImports, read_imports
+from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project, walk
 
 # `# shadowcheck: ignore` or `# shadowcheck: ignore[SC101, SC102]` on any line of the file.
@@ -46,45 +43,12 @@ class Settings:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-class _SourceCache:
-    """Each file is read and parsed at most once per run."""
-
-    def __init__(self):
-        self._imports: dict[Path, SourceImports] = {}
-        self._bytes: dict[Path, bytes] = {}
-        self.problems: list[Problem] = []
-
-    def data(self, path: Path) -> bytes:
-        if path not in self._bytes:
-            try:
-                self._bytes[path] = path.read_bytes()
-            except OSError as error:
-                self.problems.append(Problem(f"cannot read: {error.strerror}", str(path)))
-                self._bytes[path] = b""
-        return self._bytes[path]
-
-    def imports(self, path: Path) -> SourceImports | None:
-        if path not in self._imports:
-            try:
-                self._imports[path] = read_imports(path)
-            except SourceError as error:
-                self.problems.append(error.problem)
-                self._imports[path] = None  # type: ignore[assignment]
-        return self._imports[path]
-
-    def defined(self, spec: Spec) -> dict[str, int] | None:
-        if spec.origin is None or not spec.origin.endswith(".py"):
-            return None  # bytecode, extensions and namespaces: unknown statically
-        parsed = self.imports(Path(spec.origin))
-        return parsed.defined if parsed is not None else None
-
-
 class Checker:
     def __init__(self, settings: Settings, environment: TargetEnvironment, cwd: Path):
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = _SourceCache()
+        self.sources = SourceStore()
         self.finder = ShadowFinder(environment)
         self.predictor = Predictor(
             self.finder.suffixes, environment.version, environment.stdlib_module_names, self.sources.defined

@@ -27,7 +27,8 @@ from shadowcheck.importsystem.finders import (
 from shadowcheck.importsystem.predict import Predictor
 from shadowcheck.importsystem.runs import PROJECT, RunResolver, run_path, runpy_modules
 from shadowcheck.paths import relative
-from shadowcheck.source.reader import ImportStatement, SourceImports, read_imports
+from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.store import SourceStore
 
 OK, SHADOWED, NOT_A_PACKAGE, MISSING = "ok", "shadowed", "not-a-package", "missing"
 REFERENCE_SCRIPT = Path(__file__).with_name("reference") / "cnn_train.py"
@@ -99,25 +100,6 @@ class _File:
     package: str | None  # __package__ while it runs; None for a script run by path
 
 
-class _Sources:
-    def __init__(self):
-        self._parsed: dict[Path, SourceImports] = {}
-
-    def imports(self, path: Path) -> SourceImports:
-        # A project file that cannot be parsed makes the prediction impossible: exit 2.
-        if path not in self._parsed:
-            self._parsed[path] = read_imports(path)
-        return self._parsed[path]
-
-    def defined(self, spec: Spec) -> dict[str, int] | None:
-        if spec.origin is None or not spec.origin.endswith(".py"):
-            return None
-        try:
-            return self.imports(Path(spec.origin)).defined
-        except ShadowcheckError:
-            return None
-
-
 def absolute_name(statement: ImportStatement, package: str | None) -> tuple[str | None, str | None]:
     """(absolute module, None) or (None, the ImportError) for a possibly relative import."""
     if not statement.level:
@@ -138,7 +120,7 @@ class _Walk:
     def __init__(self, resolver: RunResolver, cwd: Path):
         self.resolver = resolver
         self.cwd = cwd
-        self.sources = _Sources()
+        self.sources = SourceStore()
         env = resolver.environment
         self.predictor = Predictor(resolver.suffixes, env.version, env.stdlib_module_names, self.sources.defined)
         self.records: dict[tuple[str, int | None, str], VerifiedImport] = {}
@@ -162,7 +144,9 @@ class _Walk:
         self._queue.append(first)
         while self._queue:
             file = self._queue.pop(0)
-            for statement in self.sources.imports(file.path).imports:
+            parsed = self.sources.imports(file.path)
+            # A file that cannot be read is one problem; the rest of the run is still predicted.
+            for statement in parsed.imports if parsed is not None else ():
                 if not statement.type_checking:
                     self._statement(file, statement)
 
@@ -228,7 +212,8 @@ class _Walk:
         )  # fmt: skip
 
     def _attributes(self, file: _File):
-        return self.sources.imports(file.path).attributes
+        parsed = self.sources.imports(file.path)
+        return parsed.attributes if parsed is not None else ()
 
     def _rename(self, local: Spec, shadowed: Shadowed) -> str:
         what = (
@@ -335,7 +320,9 @@ def verify(
         first, shown = _File(script, None), relative(script, cwd)
     walk.run(first)
     records = list(walk.records.values()) + walk.scan()
-    return Verification(shown, environment.python, resolver.path.entries, _order(records))
+    return Verification(
+        shown, environment.python, resolver.path.entries, _order(records), problems=tuple(walk.sources.problems)
+    )
 
 
 def _module_target(module: str, resolver: RunResolver, walk: _Walk) -> tuple[_File, str]:
@@ -371,4 +358,4 @@ def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verificatio
     environment = project_environment(settings.python, cwd, settings.environ, use_cache=settings.use_cache)
     result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path)
     note = describe_environment(environment, cwd)
-    return dataclasses.replace(result, python_note=note, problems=environment.problems)
+    return dataclasses.replace(result, python_note=note, problems=(*environment.problems, *result.problems))

@@ -250,3 +250,12 @@ def test_broken_distribution_metadata_is_reported_and_exits_2(tmp_path, capsys, 
     code, out, err = run(capsys, monkeypatch, tmp_path / "project", "t.py", "--python", venv.python)
     assert code == 2
     assert "broken-1.0.dist-info" in err and err.startswith("shadowcheck: error:") and "Traceback" not in err
+
+
+def test_an_unparsable_module_costs_only_itself(tmp_path, capsys, monkeypatch, target_venv):
+    # The script's other imports are still predicted; the broken file is one line on stderr.
+    make_tree(tmp_path, {"t.py": "import m\nimport demopkg.models\n", "m.py": "def (:\n", "demopkg.py": ""})
+    code, out, err = run(capsys, monkeypatch, tmp_path, "t.py", "--format", "json", "--python", target_venv.python)
+    assert code == 2 and err.count("\n") == 1 and "m.py:1" in err
+    statuses = {(i["module"], i["status"]) for i in json.loads(out)["imports"]}
+    assert statuses == {("m", "ok"), ("demopkg.models", "shadowed")}

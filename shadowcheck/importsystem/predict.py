@@ -14,8 +14,9 @@ from shadowcheck.importsystem.finders import MODULE, Spec, Suffixes, find_on_pat
 from shadowcheck.paths import same_file
 from shadowcheck.source.reader import ImportStatement
 
-# The names a module binds at top level, with the line of the first binding; None if unknown.
-DefinedNames = Callable[[Spec], "dict[str, int] | None"]
+# The names the module run from an origin binds at top level, with the line of the first
+# binding; None if unknown.
+DefinedNames = Callable[[str | None], "dict[str, int] | None"]
 
 
 def affects(statement: ImportStatement, module: str) -> bool:
@@ -57,7 +58,7 @@ class Predictor:
                 return f"ModuleNotFoundError: No module named '{child}'"
             spec, qualified = found, child
         circular = same_file(spec.origin, importer)
-        defined = self.defined(spec)
+        defined = self.defined(spec.origin)
         if statement.names:
             for name in statement.names:
                 if name == "*" or self._has(spec, qualified, name, defined, statement.line, circular):
