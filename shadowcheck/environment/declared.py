@@ -8,10 +8,8 @@ read; versions, markers and extras do not matter here.
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +18,8 @@ from shadowcheck.environment.import_names import (
     import_names_for_distribution,
     normalize_distribution_name,
 )
-from shadowcheck.ftypes import ShadowcheckError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from shadowcheck.ftypes import Problem, ShadowcheckError, SourceError
+from shadowcheck.source.build_files import read_pyproject, read_setup_cfg, read_text, strings, table
 
 # A PEP 508 requirement's name, which must be followed by the end, extras, a version, a marker
 # or a URL: "https://..." and "./pkg" are not requirements.
@@ -81,23 +75,11 @@ def declared_dependencies(project_root: Path) -> DeclaredDependencies:
     """The dependencies the files in ``project_root`` declare; raises ShadowcheckError for a
     file that cannot be parsed."""
     reader = _DependencyReader(project_root)
-    own_names = set()
-    pyproject = project_root / "pyproject.toml"
-    if pyproject.is_file():
-        own_names.update(reader.read_pyproject(pyproject))
-    setup_cfg = project_root / "setup.cfg"
-    if setup_cfg.is_file():
-        own_names.update(reader.read_setup_cfg(setup_cfg))
-    for pattern in ("requirements*.txt", "requirements/*.txt"):
-        for path in sorted(project_root.glob(pattern)):
-            if path.is_file():
-                reader.read_requirements_file(path)
-    for name in ("environment.yml", "environment.yaml"):
-        if (project_root / name).is_file():
-            reader.read_environment(project_root / name)
-    # A project that lists its own extras ("myproject[test]") does not depend on itself.
-    distributions = reader.distributions - {normalize_distribution_name(n) for n in own_names}
-    return DeclaredDependencies(sources=tuple(reader.sources), distributions=tuple(sorted(distributions)))
+    try:
+        return reader.read_all()
+    except SourceError as error:  # from build_files.py, which names the file by its full path
+        where = reader.relative(Path(error.problem.path or project_root))
+        raise ShadowcheckError(f"{where}: {error.problem.message}") from None
 
 
 class _DependencyReader:
@@ -109,17 +91,25 @@ class _DependencyReader:
         self.distributions: set[str] = set()
         self.seen: set[Path] = set()
 
+    def read_all(self) -> DeclaredDependencies:
+        own_names = set()
+        if (self.root / "pyproject.toml").is_file():
+            own_names.update(self.read_pyproject(self.root / "pyproject.toml"))
+        if (self.root / "setup.cfg").is_file():
+            own_names.update(self.read_setup_cfg(self.root / "setup.cfg"))
+        for pattern in ("requirements*.txt", "requirements/*.txt"):
+            for path in sorted(self.root.glob(pattern)):
+                if path.is_file():
+                    self.read_requirements_file(path)
+        for name in ("environment.yml", "environment.yaml"):
+            if (self.root / name).is_file():
+                self.read_environment(self.root / name)
+        # A project that lists its own extras ("myproject[test]") does not depend on itself.
+        distributions = self.distributions - {normalize_distribution_name(n) for n in own_names}
+        return DeclaredDependencies(sources=tuple(self.sources), distributions=tuple(sorted(distributions)))
+
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
-
-    def text(self, path: Path) -> str:
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            where = self.relative(path)
-            raise ShadowcheckError(f"{where}: not UTF-8: {error.reason} at byte {error.start}") from None
-        except OSError as error:
-            raise ShadowcheckError(f"{self.relative(path)}: cannot read: {error.strerror}") from None
 
     def add_requirement(self, requirement: str) -> bool:
         match = REQUIREMENT_NAME.match(requirement.strip())
@@ -132,39 +122,35 @@ class _DependencyReader:
 
     def read_pyproject(self, path: Path) -> list[str]:
         # Returns the project's own names, which its extras may list ("demo[test]").
-        where = self.relative(path)
-        try:
-            document = tomllib.loads(self.text(path))
-        except tomllib.TOMLDecodeError as error:
-            raise ShadowcheckError(f"{where}: invalid TOML: {error}") from None
-        project = _table(document, "project", where)
-        poetry = _table(_table(document, "tool", where), "poetry", where)
-        groups = _table(document, "dependency-groups", where)
+        document = read_pyproject(path)
+        project = table(document, "project", path)
+        poetry = table(document, "tool.poetry", path)
+        groups = table(document, "dependency-groups", path)
         if not (project or poetry or groups):
             return []
-        self.sources.append(where)
-        for requirement in _strings(project.get("dependencies", []), f"{where}: [project].dependencies"):
+        self.sources.append(self.relative(path))
+        for requirement in strings(project.get("dependencies", []), "[project].dependencies", path):
             self.add_requirement(requirement)
-        for extra, requirements in _table(project, "optional-dependencies", where).items():
-            for requirement in _strings(requirements, f"{where}: [project.optional-dependencies].{extra}"):
+        for extra, requirements in table(project, "optional-dependencies", path).items():
+            for requirement in strings(requirements, f"[project.optional-dependencies].{extra}", path):
                 self.add_requirement(requirement)
         for group, requirements in groups.items():
             if not isinstance(requirements, list):
-                raise ShadowcheckError(f"{where}: [dependency-groups].{group} must be a list")
+                raise SourceError(Problem(f"[dependency-groups].{group} must be a list", str(path)))
             # {include-group = "..."} tables name another group, which is read in its own right.
-            strings = [r for r in requirements if not isinstance(r, dict)]
-            for requirement in _strings(strings, f"{where}: [dependency-groups].{group}"):
+            listed = [r for r in requirements if not isinstance(r, dict)]
+            for requirement in strings(listed, f"[dependency-groups].{group}", path):
                 self.add_requirement(requirement)
-        poetry_tables = [_table(poetry, "dependencies", where), _table(poetry, "dev-dependencies", where)]
-        for group in _table(poetry, "group", where).values():
-            poetry_tables.append(_table(group, "dependencies", where) if isinstance(group, dict) else {})
-        for table in poetry_tables:
-            self.distributions.update(normalize_distribution_name(n) for n in table if n.lower() != "python")
+        poetry_tables = [table(poetry, "dependencies", path), table(poetry, "dev-dependencies", path)]
+        for group in table(poetry, "group", path).values():
+            poetry_tables.append(table(group, "dependencies", path) if isinstance(group, dict) else {})
+        for names in poetry_tables:
+            self.distributions.update(normalize_distribution_name(n) for n in names if n.lower() != "python")
         # dynamic = ["dependencies"] with setuptools reads them from requirement files.
-        dynamic = _table(_table(_table(document, "tool", where), "setuptools", where), "dynamic", where)
-        for spec in (dynamic.get("dependencies"), *_table(dynamic, "optional-dependencies", where).values()):
+        dynamic = table(document, "tool.setuptools.dynamic", path)
+        for spec in (dynamic.get("dependencies"), *table(dynamic, "optional-dependencies", path).values()):
             files = spec.get("file", []) if isinstance(spec, dict) else []
-            for name in [files] if isinstance(files, str) else _strings(files, f"{where}: 'file'"):
+            for name in [files] if isinstance(files, str) else strings(files, "'file'", path):
                 self.read_requirements_file(self.root / name)
         return [name for name in (project.get("name"), poetry.get("name")) if isinstance(name, str)]
 
@@ -172,15 +158,10 @@ class _DependencyReader:
 
     def read_setup_cfg(self, path: Path) -> list[str]:
         # [options] install_requires and [options.extras_require]; returns the project's name.
-        where = self.relative(path)
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(self.text(path), source=where)
-        except configparser.Error as error:
-            raise ShadowcheckError(f"{where}: invalid INI: {str(error).splitlines()[0]}") from None
+        parser = read_setup_cfg(path)
         if not parser.has_section("options"):
             return []
-        self.sources.append(where)
+        self.sources.append(self.relative(path))
         values = [parser.get("options", "install_requires", fallback="")]
         if parser.has_section("options.extras_require"):
             values += [value for _, value in parser.items("options.extras_require")]
@@ -208,7 +189,7 @@ class _DependencyReader:
             return
         self.seen.add(resolved)
         self.sources.append(self.relative(path))
-        self.read_requirement_lines(_logical_lines(self.text(path).splitlines()), path)
+        self.read_requirement_lines(_logical_lines(read_text(path).splitlines()), path)
 
     def read_requirement_lines(self, lines: Iterable[tuple[int, str]], path: Path) -> None:
         # (line number, line) pairs; pip resolves "-r" includes relative to the including file.
@@ -243,7 +224,7 @@ class _DependencyReader:
 
     def read_environment(self, path: Path) -> None:
         self.sources.append(self.relative(path))
-        conda_specs, pip_lines = _environment_lists(self.text(path).splitlines())
+        conda_specs, pip_lines = _environment_lists(read_text(path).splitlines())
         for spec in conda_specs:
             match = CONDA_NAME.match(spec)
             if match is None:
@@ -252,19 +233,6 @@ class _DependencyReader:
             if name not in CONDA_NOT_DISTRIBUTIONS:
                 self.distributions.add(CONDA_TO_PYPI.get(name, name))
         self.read_requirement_lines(pip_lines, path)
-
-
-def _table(container: dict, key: str, where: str) -> dict:
-    value = container.get(key, {})
-    if not isinstance(value, dict):
-        raise ShadowcheckError(f"{where}: '{key}' must be a table")
-    return value
-
-
-def _strings(value: object, where: str) -> list[str]:
-    if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
-        raise ShadowcheckError(f"{where} must be a list of strings")
-    return value
 
 
 def _logical_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
