@@ -66,6 +66,9 @@ class Distribution:
     provides: tuple[str, ...]
     # Raw Requires-Dist strings, for naming the installed importers of a shadowed name.
     requires: tuple[str, ...] = ()
+    # The project directory of an editable install (PEP 610 direct_url.json with
+    # dir_info.editable, or a `setup.py develop` .egg-link), absolute; None otherwise.
+    editable_project: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import posixpath  # noqa: E402
 import re  # noqa: E402
 import site  # noqa: E402
 import sysconfig  # noqa: E402
+import urllib.parse  # noqa: E402
 import warnings  # noqa: E402
 from importlib import metadata  # noqa: E402
 
@@ -255,6 +256,63 @@ def provides(dist, info):
     return names_from_disk(info["location"], info["name"])
 
 
+def editable_project(dist, egg_links):
+    """The project directory an editable install points at, or None.
+
+    pip (21.3+), uv and others record it in PEP 610's direct_url.json
+    ({"url": "file:///...", "dir_info": {"editable": true}}); `setup.py develop` leaves an
+    .egg-link in site-packages instead, naming the directory that holds the .egg-info.
+    """
+    try:
+        text = dist.read_text("direct_url.json")
+        if text is not None:
+            direct = json.loads(text)
+            if direct.get("dir_info", {}).get("editable") is True:
+                return path_from_file_url(direct.get("url", ""))
+            return None
+    except (ValueError, AttributeError, TypeError, OSError):
+        return None
+    return egg_links.get(os.path.normcase(os.path.realpath(str(dist.locate_file("")))))
+
+
+def path_from_file_url(url):
+    # RFC 8089: file:///home/x, file:///C:/x (Windows), file://server/share (UNC).
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme != "file":
+        return None
+    path = urllib.parse.unquote(parsed.path)
+    if parsed.netloc and parsed.netloc != "localhost":
+        path = "//" + parsed.netloc + path
+    elif os.name == "nt" and re.match(r"^/[A-Za-z]:", path):
+        path = path[1:]
+    return os.path.normpath(path)
+
+
+def egg_links(directories):
+    """{the directory an .egg-link points at (resolved, case-folded): its project directory}.
+
+    An .egg-link's first line is the directory holding the .egg-info (the project, or its src/),
+    its second the way from there to the project ("." or "../").
+    """
+    links = {}
+    for directory in directories:
+        try:
+            names = [n for n in os.listdir(directory) if n.endswith(".egg-link")]
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(directory, name), encoding="utf-8") as file:
+                    lines = [line.strip() for line in file.read().splitlines()]
+            except (OSError, ValueError):
+                continue
+            if lines and lines[0]:
+                target = os.path.normcase(os.path.realpath(lines[0]))
+                up = lines[1] if len(lines) > 1 and lines[1] else "."
+                links[target] = os.path.normpath(os.path.join(lines[0], up))
+    return links
+
+
 def metadata_dir(dist):
     # PathDistribution keeps its .dist-info/.egg-info path only in a private attribute.
     return str(getattr(dist, "_path", None) or dist.locate_file(""))
@@ -263,6 +321,7 @@ def metadata_dir(dist):
 def distributions(search_path, problems):
     found = []
     seen = set()
+    links = egg_links(site_packages_dirs())
     for dist in metadata.distributions(path=search_path):
         try:
             info = describe(dist)
@@ -273,6 +332,7 @@ def distributions(search_path, problems):
             if key in seen:
                 continue  # the same directory reached through two sys.path entries
             info["provides"] = sorted(provides(dist, info))
+            info["editable_project"] = editable_project(dist, links)
         except Exception as error:  # one broken distribution must not hide all the others
             problem = "skipped distribution at %s: %s" % (metadata_dir(dist), first_line(error))
             if problem not in problems:  # the same directory reached twice

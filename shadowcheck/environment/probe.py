@@ -162,6 +162,7 @@ def _environment_from_answer(
                     location=d["location"],
                     provides=tuple(d["provides"]),
                     requires=tuple(d["requires"]),
+                    editable_project=d.get("editable_project"),
                 )
                 for d in answer["distributions"]
             ),
