@@ -2,7 +2,7 @@
 
 environment (probe) -> TargetEnvironment
 project (walk, roots) -> Project
-rules -> Finding
+rules -> Finding (fix/ -> Fix)
 reporters <- Report
 """
 
@@ -142,6 +142,47 @@ class Shadowed:
     kind: str  # "third-party" or "stdlib"
     origin: str | None  # absolute path of what Python would import without the shadow
     distributions: tuple[tuple[str, str], ...] = ()  # (name, version)
+
+
+# --- fixes (shadowcheck/fix/ plans them; check's JSON and SARIF carry them) ----------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace one region of a file's text with ``replacement``.
+
+    Lines and columns are 1-based and count characters (code points) of the decoded text, a
+    byte-order mark not included; the end is exclusive, as in a SARIF region. Positions are in
+    the file as it is now, before any rename.
+    """
+
+    path: str  # relative to the working directory, posix separators
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class LeftAlone:
+    """An import or configuration entry the fix does not change, and why a person should look."""
+
+    path: str
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What renaming one shadowing module takes: the rename, then the edits of the files that
+    meant it (edits are applied first, at the paths before the rename)."""
+
+    rename: tuple[str, str]  # (from, to); a package directory ends in "/"
+    edits: tuple[Edit, ...]
+    deletions: tuple[str, ...] = ()  # stale bytecode of the old name
+    left_alone: tuple[LeftAlone, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
