@@ -74,8 +74,18 @@ def _codes(values: tuple[str, ...], option: str) -> list[str]:
 @click.option("--allow", multiple=True, metavar="MODULE", help="A module the project shadows on purpose.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found.")
 @click.option("--no-cache", is_flag=True, help="Ask the interpreter again instead of using the cached answer.")
-def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, allow, exit_zero, no_cache):
+@click.option("--diff", is_flag=True, help="Show the fix (renames and rewritten imports) as a patch; write nothing.")
+@click.option("--fix", "apply_fix", is_flag=True, help="Rename each shadowing module and rewrite the imports that meant it.")
+@click.option("--rename", multiple=True, metavar="OLD=NEW", help="The new name for a module (default: one that shadows nothing).")
+@click.option("--allow-dirty", is_flag=True, help="Fix files that have uncommitted changes in git.")
+def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, allow, exit_zero, no_cache, diff, apply_fix, rename, allow_dirty):
     """Report project modules that shadow the stdlib or an installed package (default: .)."""
+    if diff and apply_fix:
+        raise click.UsageError("give one of --diff (show) and --fix (write)")
+    if (diff or apply_fix) and output_format != "text":
+        raise click.UsageError("--diff and --fix print a patch or a summary, not --format " + output_format)
+    if (rename or allow_dirty) and not (diff or apply_fix):
+        raise click.UsageError("--rename and --allow-dirty go with --diff or --fix")
     paths = tuple(Path(p) for p in paths) or (Path("."),)
     config_path = find_config(paths[0].resolve())
     config = load_config(config_path) if config_path else {}
@@ -92,11 +102,29 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
         use_cache=not no_cache,
     )
     report = run_check(settings)
+    if diff or apply_fix:
+        raise SystemExit(_fix(report, settings, diff, rename, allow_dirty, output_file))
     with _output(output_file) as stream:
         REPORTERS[output_format](report, stream, _use_color(color, stream))
     for problem in report.problems:
         click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
     raise SystemExit(exit_status(bool(report.findings), report.problems, exit_zero))
+
+
+def _fix(report, settings: Settings, diff: bool, rename: tuple[str, ...], allow_dirty: bool, output_file: str | None) -> int:
+    from shadowcheck.fix.command import FixRequest, parse_rename, run_fix  # libcst: only when fixing
+
+    for problem in report.problems:
+        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
+    if report.problems:
+        click.echo("shadowcheck: error: the check was incomplete; nothing was fixed", err=True)
+        return EXIT_ERROR
+    request = FixRequest(
+        write=not diff, renames=parse_rename(rename), allow_dirty=allow_dirty, python=settings.python,
+        exclude=settings.exclude, environ=settings.environ, use_cache=settings.use_cache,
+    )  # fmt: skip
+    with _output(output_file) as stream:
+        return run_fix(report, request, stream, click.get_text_stream("stderr"))
 
 
 VERIFY_REPORTERS = {"text": verify_text.write, "json": verify_json.write}
