@@ -53,6 +53,8 @@ FIXING = [
                  {"train.py": "\ufefffrom keras_experiments import VALUE\n"}, "keras_experiments.py", id="bom-kept"),
     pytest.param({"keras.py": KERAS, "scripts/run.py": "from keras import build_model\n"}, "keras", "keras.py", "third-party",
                  {"scripts/run.py": "from keras_experiments import build_model\n"}, "keras_experiments.py", id="importer-in-a-subfolder-meant-the-root-module"),
+    pytest.param({"jaraco/functools.py": KERAS, "main.py": "from jaraco.functools import build_model\nimport jaraco.functools as f\nf.VALUE\n"}, "jaraco.functools", "jaraco/functools.py", "third-party",
+                 {"main.py": "from jaraco.functools_experiments import build_model\nimport jaraco.functools_experiments as f\nf.VALUE\n"}, "jaraco/functools_experiments.py", id="module-inside-a-namespace-package"),
 ]  # fmt: skip
 
 
@@ -83,6 +85,16 @@ def test_mode_kept(tmp_path):
     (root / "train.py").chmod(0o751)
     fix_on(root, "keras", "keras.py")
     assert (root / "train.py").stat().st_mode & 0o777 == 0o751
+
+
+def test_stale_bytecode_of_the_old_name_removed(tmp_path):
+    root = make_tree(tmp_path, {
+        "keras.py": KERAS, "keras.pyc": b"sourceless", "__pycache__/keras.cpython-311.pyc": b"stale",
+        "__pycache__/keras.cpython-312.opt-1.pyc": b"stale", "__pycache__/kerasx.cpython-311.pyc": b"other",
+        "__pycache__/train.cpython-311.pyc": b"other",
+    })  # fmt: skip
+    fix_on(root, "keras", "keras.py")
+    assert sorted(p.name for p in root.rglob("*.pyc")) == ["kerasx.cpython-311.pyc", "train.cpython-311.pyc"]
 
 
 def test_chosen_name(tmp_path):
