@@ -53,6 +53,8 @@ FIXING = [
                  {"train.py": "\ufefffrom keras_experiments import VALUE\n"}, "keras_experiments.py", id="bom-kept"),
     pytest.param({"keras.py": KERAS, "scripts/run.py": "from keras import build_model\n"}, "keras", "keras.py", "third-party",
                  {"scripts/run.py": "from keras_experiments import build_model\n"}, "keras_experiments.py", id="importer-in-a-subfolder-meant-the-root-module"),
+    pytest.param({"keras.py": KERAS, "train.py": "from keras import VALUE\n# \\\n"}, "keras", "keras.py", "third-party",
+                 {"train.py": "from keras_experiments import VALUE\n# \\\n"}, "keras_experiments.py", id="last-line-a-comment-ending-in-a-backslash"),
     pytest.param({"jaraco/functools.py": KERAS, "main.py": "from jaraco.functools import build_model\nimport jaraco.functools as f\nf.VALUE\n"}, "jaraco.functools", "jaraco/functools.py", "third-party",
                  {"main.py": "from jaraco.functools_experiments import build_model\nimport jaraco.functools_experiments as f\nf.VALUE\n"}, "jaraco/functools_experiments.py", id="module-inside-a-namespace-package"),
 ]  # fmt: skip

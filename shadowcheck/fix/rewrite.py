@@ -12,6 +12,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from shadowcheck.fix.edits import apply_edits, edits_between, split_lines
 from shadowcheck.fix.local import LocalModule
 from shadowcheck.fix.meaning import (
     AMBIGUOUS,
@@ -21,6 +22,7 @@ from shadowcheck.fix.meaning import (
     meaning_of_from,
     meaning_of_submodule,
 )
+from shadowcheck.fix.model import FixError
 from shadowcheck.fix.source import parse_python
 
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -272,7 +274,7 @@ def rewrite_source(text: str, path: Path, reach: Reach, where: str = "") -> Sour
     positions = wrapper.resolve(PositionProvider)
     rewriter = _Rewriter(collector.references)
     new_module = module.visit(rewriter)
-    result.text = new_module.code
+    result.text = _keep_every_other_byte(text, module.code, new_module.code, path)
     rewritten_statements: dict[cst.CSTNode, None] = {}
     for reference in collector.references:
         line = positions[reference.statement].start.line
@@ -291,6 +293,21 @@ def rewrite_source(text: str, path: Path, reach: Reach, where: str = "") -> Sour
             reference = next(r for r in collector.references if r.statement is old and r.verdict == LOCAL)
             result.rewritten.append((positions[old].start.line, reference.local.module, _one_line(module, old), _one_line(new_module, new)))
     return result
+
+
+def _keep_every_other_byte(text: str, rendered: str, new_rendered: str, path: Path) -> str:
+    # libcst renders a tree back to its source exactly, with rare exceptions (a last line that
+    # is a comment ending in a backslash loses its newline). So the rewrite is applied to the
+    # original text as edits, which holds wherever the rendering agrees up to the last edit.
+    if rendered == text:
+        return new_rendered
+    edits = edits_between(str(path), rendered, new_rendered)
+    if not edits:
+        return text
+    last = max(edit.end_line for edit in edits)
+    if split_lines(rendered)[:last] != split_lines(text)[:last]:
+        raise FixError(f"{path}: cannot be rewritten without changing other lines; fix its imports by hand")
+    return apply_edits(text, edits)
 
 
 def _statements(module: cst.Module) -> list[cst.CSTNode]:
