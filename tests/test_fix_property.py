@@ -72,7 +72,7 @@ def _non_import_lines(data: bytes) -> list[tuple[int, bytes]]:
     return [(n, line) for n, line in enumerate(re.split(rb"(?<=\n)", data), start=1) if n not in inside]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(project=projects())
 def test_fix_then_check_finds_nothing_and_keeps_other_lines(tmp_path_factory, target_venv, project):
     module, tree = project

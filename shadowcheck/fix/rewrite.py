@@ -229,6 +229,8 @@ class _Rewriter(cst.CSTTransformer):
                 names.append(new)
                 continue
             dotted = _new_dotted(reference)
+            if isinstance(original, cst.ImportFrom):
+                dotted = dotted.rpartition(".")[2]  # `from pkg import keras`: the name in pkg
             if new.asname is not None:
                 names.append(new.with_changes(name=_name_node(dotted)))
             elif reference.rest:
@@ -238,7 +240,7 @@ class _Rewriter(cst.CSTTransformer):
                 names.append(new.with_changes(name=cst.Name(top), asname=cst.AsName(cst.Name(reference.matched))))
             else:
                 bound = reference.matched.rpartition(".")[2]
-                names.append(new.with_changes(name=_name_node(dotted.rpartition(".")[2] if isinstance(original, cst.ImportFrom) else dotted), asname=cst.AsName(cst.Name(bound))))
+                names.append(new.with_changes(name=_name_node(dotted), asname=cst.AsName(cst.Name(bound))))
         return names
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
