@@ -137,12 +137,12 @@ def _bind_small(small: cst.BaseSmallStatement, names: set[str]) -> None:
         _bind_target(small.target, names)
     elif isinstance(small, cst.Import):
         for alias in small.names:
-            names.add(alias.asname.name.value if alias.asname else _dotted(alias.name).partition(".")[0])
+            names.add(alias.asname.name.value if alias.asname else dotted_name(alias.name).partition(".")[0])
     elif isinstance(small, cst.ImportFrom):
         if isinstance(small.names, cst.ImportStar):
             raise _Unknowable
         for alias in small.names:
-            names.add(alias.asname.name.value if alias.asname else _dotted(alias.name))
+            names.add(alias.asname.name.value if alias.asname else dotted_name(alias.name))
     elif isinstance(small, cst.Expr) and isinstance(small.value, cst.NamedExpr):
         _bind_target(small.value.target, names)
 
@@ -157,9 +157,10 @@ def _bind_target(target: cst.BaseExpression, names: set[str]) -> None:
         _bind_target(target.value, names)
 
 
-def _dotted(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.BaseExpression | None) -> str:
+    """`a.b.c` for a Name or an Attribute chain; "" for anything else."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        return f"{dotted_name(node.value)}.{node.attr.value}"
     return ""

@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from shadowcheck.fix.edits import apply_edits, edits_between, split_lines
-from shadowcheck.fix.local import LocalModule
+from shadowcheck.fix.local import LocalModule, dotted_name
 from shadowcheck.fix.meaning import (
     AMBIGUOUS,
     LOCAL,
@@ -58,14 +58,6 @@ class _Reference:
     certain: bool  # a qualified name or a relative import: it can only mean the local module
     verdict: str = AMBIGUOUS
     reason: str = ""
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _name_node(dotted: str) -> cst.Attribute | cst.Name:
@@ -116,13 +108,13 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
-            found = self._absolute(_dotted(alias.name))
+            found = self._absolute(dotted_name(alias.name))
             if found:
                 self.references.append(_Reference(node, alias, *found))
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        parts = _dotted(node.module).split(".") if node.module else []
+        parts = dotted_name(node.module).split(".") if node.module else []
         aliases = [] if isinstance(node.names, cst.ImportStar) else list(node.names)
         if node.relative:
             found = self._relative(len(node.relative), parts)
@@ -132,16 +124,16 @@ class _Collector(cst.CSTVisitor):
                 self.references.append(_Reference(node, None, local, matched, ".".join(parts[count:]), True))
                 return False
             for alias in aliases:
-                found = self._relative(len(node.relative), [*parts, _dotted(alias.name)])
+                found = self._relative(len(node.relative), [*parts, dotted_name(alias.name)])
                 if found:
-                    self.references.append(_Reference(node, alias, found[0], _dotted(alias.name), "", True))
+                    self.references.append(_Reference(node, alias, found[0], dotted_name(alias.name), "", True))
             return False
         found = self._absolute(".".join(parts))
         if found:
             self.references.append(_Reference(node, None, *found))
             return False
         for alias in aliases:
-            found = self._absolute(f"{'.'.join(parts)}.{_dotted(alias.name)}")
+            found = self._absolute(f"{'.'.join(parts)}.{dotted_name(alias.name)}")
             if found and found[2] == "":
                 self.references.append(_Reference(node, alias, *found))
         return False
@@ -151,7 +143,7 @@ class _Collector(cst.CSTVisitor):
             self.attributes.setdefault(node.value.value, set()).add(node.attr.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if _dotted(node.func).rpartition(".")[2] not in _DYNAMIC_IMPORTERS or not node.args:
+        if dotted_name(node.func).rpartition(".")[2] not in _DYNAMIC_IMPORTERS or not node.args:
             return
         first = node.args[0].value
         if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
@@ -172,7 +164,7 @@ def _decide(reference: _Reference, attributes: dict[str, set[str]]) -> None:
         reference.verdict, reference.reason = meaning_of_submodule(local, reference.rest)
     elif isinstance(reference.statement, cst.ImportFrom) and reference.alias is None:
         names = reference.statement.names
-        imported = ("*",) if isinstance(names, cst.ImportStar) else tuple(_dotted(a.name) for a in names)
+        imported = ("*",) if isinstance(names, cst.ImportStar) else tuple(dotted_name(a.name) for a in names)
         reference.verdict, reference.reason = meaning_of_from(local, imported)
     else:
         alias = reference.alias
@@ -205,7 +197,7 @@ def _agree(references: list[_Reference]) -> None:
             reference.reason = f"`{binding}` is bound both to the local module and to the real one in this file"
 
 
-def _new_dotted(reference: _Reference) -> str:
+def _newdotted_name(reference: _Reference) -> str:
     local = reference.local
     matched = reference.matched.lstrip(".")
     new = matched.rpartition(".")[0]
@@ -228,7 +220,7 @@ class _Rewriter(cst.CSTTransformer):
             if reference is None:
                 names.append(new)
                 continue
-            dotted = _new_dotted(reference)
+            dotted = _newdotted_name(reference)
             if isinstance(original, cst.ImportFrom):
                 dotted = dotted.rpartition(".")[2]  # `from pkg import keras`: the name in pkg
             if new.asname is not None:
@@ -255,7 +247,7 @@ class _Rewriter(cst.CSTTransformer):
             return updated
         module_reference = next((r for r in references if r.alias is None), None)
         if module_reference is not None:
-            return updated.with_changes(module=_name_node(_new_dotted(module_reference)))
+            return updated.with_changes(module=_name_node(_newdotted_name(module_reference)))
         return updated.with_changes(names=self._aliases(original, updated, references))
 
 
