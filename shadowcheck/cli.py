@@ -12,11 +12,15 @@ import click
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
 from shadowcheck.config import find_config, load_config, validate_codes
+from shadowcheck.environment.process import Terminated
 from shadowcheck.ftypes import Problem, ShadowcheckError
 from shadowcheck.reporters import REPORTERS, verify_json, verify_text
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# 128 + the signal's number, as a shell reports a command a signal ended: Ctrl-C (SIGINT)
+# and SIGTERM. Returned, not died of, so that main() can return it to tests as well.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 class _DefaultToCheck(click.Group):
@@ -152,15 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        # click turns a KeyboardInterrupt during the command into Abort.
         click.echo("shadowcheck: interrupted", err=True)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED if isinstance(abort.__context__, KeyboardInterrupt) else EXIT_ERROR
     except ShadowcheckError as error:
         click.echo(f"shadowcheck: error: {error}", err=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("shadowcheck: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("shadowcheck: terminated", err=True)
+        return EXIT_TERMINATED
     except Exception as error:  # a bug: one line, not a traceback, unless asked for
         if os.environ.get("SHADOWCHECK_DEBUG"):
             raise
