@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.machinery
 import json
 import os
@@ -644,3 +645,54 @@ def test_relative_pythonpath_names_the_users_directory_not_the_probes(tmp_path, 
     monkeypatch.chdir(tmp_path / "elsewhere")
     moved = load_environment(target_venv.python, "--python")
     assert moved.sys_path[0] == str(tmp_path / "elsewhere" / "lib")
+
+
+# --- isolated: PYTHONPATH and the user site are computed, never imported from -----------------
+
+USER_VIEW = """
+import json, site, sys
+print(json.dumps({"sys_path": sys.path[1:], "startup": sorted(sys.modules), "user_site": site.getusersitepackages()}))
+"""
+
+
+@pytest.mark.parametrize("kind", ["interpreter", "venv"])
+def test_users_sys_path_is_computed_as_python_computes_it(
+    target_python: Interpreter, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A user site with .pth files of every kind, and PYTHONPATH with a relative, an absolute
+    # and an empty entry: the probe reports the sys.path a script gets, and runs none of it.
+    python = target_python.path if kind == "interpreter" else create_venv(tmp_path / "venv", python=target_python.path).python
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("PYTHONUSERBASE", str(tmp_path / "userbase"))
+    user_site = Path(run_json(python, USER_VIEW, cwd=tmp_path)["user_site"])
+    make_tree(tmp_path, {
+        f"{user_site}/a.pth": f"# a comment\n../added-relative\n{tmp_path / 'added-absolute'}\n{tmp_path / 'missing'}\n",
+        f"{user_site}/b.pth": f"import builtins; open({str(marker)!r}, 'w').close()\n{tmp_path / 'lib'}\n",
+        f"{user_site}/sitecustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+        f"{user_site}/usercustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+        "added-absolute/x.py": "", "lib/sitecustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+    })  # fmt: skip
+    (user_site.parent / "added-relative").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["lib", str(tmp_path / "added-absolute"), ""]))
+
+    env = probe(python)
+
+    assert not marker.exists()
+    real = run_json(python, USER_VIEW, cwd=tmp_path)
+    assert list(env.sys_path) == real["sys_path"]
+    assert (str(user_site) in env.site_packages) is (str(user_site) in real["sys_path"])
+    if kind == "interpreter":
+        assert str(user_site) in env.sys_path and str(user_site.parent / "added-relative") in env.sys_path
+    else:
+        assert str(user_site) not in env.sys_path  # a venv without system site-packages
+    assert marker.exists()  # the real interpreter does run them: the canaries are live
+
+
+def test_startup_modules_are_the_interpreters(target_python: Interpreter, tmp_path: Path) -> None:
+    # The probe runs site itself (-I -S, then site.main()): the modules loaded before a
+    # script's first line must still be the ones a plain run loads. (`import sys` adds none.)
+    script = make_tree(tmp_path, {"startup.py": "import sys\nprint(repr(sorted(sys.modules)))\n"}) / "startup.py"
+    real = subprocess.run([target_python.path, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
+
+    assert probe(target_python.path).startup_module_names == set(ast.literal_eval(real.stdout))
