@@ -87,7 +87,8 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
     selected = _codes(select, "--select") if select else config.get("select")
     settings = Settings(
         paths=paths,
-        python=python or os.environ.get("SHADOWCHECK_PYTHON") or config.get("python"),
+        python=_users_python(python),
+        configured_python=config.get("python"),
         exclude=(*(exclude or config.get("exclude", ())), *config.get("extend_exclude", ()), *extend_exclude),
         roots=tuple(Path(r) for r in config.get("roots", ())),
         allow=frozenset((*config.get("allow", ()), *allow)),
@@ -124,7 +125,7 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
         raise click.UsageError("give exactly one of SCRIPT, -m MODULE or --reference")
     settings = VerifySettings(
         target=Target(script=script, module=module, reference=reference),
-        python=python or os.environ.get("SHADOWCHECK_PYTHON"),
+        python=_users_python(python),
         use_cache=not no_cache,
         safe_path=safe_path,
     )
@@ -134,6 +135,11 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     for problem in verification.problems:
         click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
     raise SystemExit(exit_status(bool(verification.errors), verification.problems, exit_zero=False))
+
+
+def _users_python(option: str | None) -> str | None:
+    # --python "" is a mistake to report, not "no choice"; an empty variable is unset.
+    return option if option is not None else os.environ.get("SHADOWCHECK_PYTHON") or None
 
 
 def exit_status(found: bool, problems: tuple[Problem, ...], exit_zero: bool) -> int:

@@ -28,12 +28,20 @@ __all__ = [
 
 
 def project_environment(
-    explicit: str | None, project_root: Path, environ: Mapping[str, str], *, use_cache: bool = True
+    explicit: str | None,
+    project_root: Path,
+    environ: Mapping[str, str],
+    *,
+    use_cache: bool = True,
+    configured: str | None = None,
 ) -> TargetEnvironment:
     """The environment `check` and `verify` inspect for a project: the chosen interpreter's,
     or, inside pre-commit's own virtualenv with no project environment, its base
-    interpreter's standard library plus the project's declared dependencies (isolation.py)."""
-    python, chosen_by = find_interpreter(explicit, project_root, environ)
+    interpreter's standard library plus the project's declared dependencies (isolation.py).
+
+    ``explicit`` is the user's --python or $SHADOWCHECK_PYTHON (always run), ``configured``
+    the configuration's `python` (the repository's choice: run only when trust.py allows)."""
+    python, chosen_by = find_interpreter(explicit, project_root, environ, configured)
     environment = load_environment(python, chosen_by, use_cache=use_cache)
     if chosen_by == DECLARED:
         declared = declared_dependencies(project_root)
