@@ -696,3 +696,48 @@ def test_startup_modules_are_the_interpreters(target_python: Interpreter, tmp_pa
     real = subprocess.run([target_python.path, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
 
     assert probe(target_python.path).startup_module_names == set(ast.literal_eval(real.stdout))
+
+
+# --- a hostile cache: parses, but is not an answer --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda entry: {"key": entry["key"], "answer": "[" * 100_000 + "]" * 100_000}, id="deeply-nested"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "sys_path": [1, 2]}}, id="paths-not-strings"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "sys_path": {"a": 1}}}, id="paths-not-a-list"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "version": ["3", "11", "0"]}}, id="version-strings"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "version": [True, 11, 0]}}, id="version-bool"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "distributions": [["demo"]]}}, id="distribution-not-an-object"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "stdlib_module_names": [None]}}, id="names-null"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "made_by_uv": "yes"}}, id="flag-not-a-bool"),
+        pytest.param(lambda entry: {**entry, "answer": None}, id="answer-null"),
+        pytest.param(lambda entry: [entry], id="entry-a-list"),
+    ],
+)
+def test_hostile_cache_is_discarded_and_rebuilt(single_venv: Venv, isolated_cache: Path, change) -> None:
+    first = load_environment(single_venv.python, ".venv")
+    cache_file = probe_cache_path(single_venv.python)
+    hostile = change(json.loads(cache_file.read_text()))
+    text = json.dumps(hostile) if not isinstance(hostile, dict) or not isinstance(hostile.get("answer"), str) else (
+        '{"key": %s, "answer": %s}' % (json.dumps(hostile["key"]), hostile["answer"])
+    )  # fmt: skip
+    cache_file.write_text(text)
+
+    again = load_environment(single_venv.python, ".venv")
+
+    assert again == first
+    assert json.loads(cache_file.read_text())["answer"]["sys_path"] == list(first.sys_path)  # rebuilt
+
+
+def test_huge_cache_is_not_read(single_venv: Venv, isolated_cache: Path) -> None:
+    from shadowcheck.environment.probe import MAX_CACHE_BYTES
+
+    first = load_environment(single_venv.python, ".venv")
+    cache_file = probe_cache_path(single_venv.python)
+    with open(cache_file, "r+b") as file:
+        file.truncate(MAX_CACHE_BYTES + 1)  # sparse: nothing is written, yet too large to read
+
+    assert load_environment(single_venv.python, ".venv") == first
+    assert cache_file.stat().st_size < MAX_CACHE_BYTES

@@ -10,12 +10,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
-
-# After the group is killed, how long to wait for the pipes to close: a grandchild that left
-# the group (setsid) may still hold them, and must not hold shadowcheck too.
-DRAIN_SECONDS = 2.0
-
 
 class Terminated(BaseException):
     """SIGTERM arrived. A BaseException, like KeyboardInterrupt, so that `except Exception`
@@ -40,23 +36,22 @@ def run_bounded(
     """Run ``argv`` with no standard input, capturing its output; raise
     subprocess.TimeoutExpired after ``timeout`` seconds, OSError when it cannot start.
     Nothing it started is left running when this returns or raises."""
-    process = subprocess.Popen(
-        list(argv),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **_own_group(),
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except BaseException:  # the deadline, Ctrl-C, Terminated: nothing may outlive us
-        _kill_group(process)
-        _drain(process)
-        raise
-    _kill_group(process)  # what it left behind in its group
-    return subprocess.CompletedProcess(list(argv), process.returncode, stdout, stderr)
+    # Output goes to anonymous files, not pipes: a daemon the child leaves behind keeps a
+    # pipe open (reading it would wait for the daemon), and a file without a name is gone
+    # with us, however we end.
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+            **_own_group(),
+        )  # fmt: skip
+        try:
+            process.wait(timeout=timeout)
+        finally:  # the deadline, Ctrl-C, Terminated, or done: nothing may outlive us
+            _kill_group(process)
+            process.wait()
+        stdout.seek(0)
+        stderr.seek(0)
+        return subprocess.CompletedProcess(list(argv), process.returncode, stdout.read(), stderr.read())
 
 
 def _own_group() -> dict[str, object]:
@@ -73,19 +68,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         return
     try:
         # The group id is the leader's pid, which the kernel does not reuse while any member
-        # of the group is alive; with no member left this is ESRCH.
+        # of the group is alive (even after the leader is reaped); with none left, ESRCH.
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def _drain(process: subprocess.Popen[bytes]) -> None:
-    try:
-        process.communicate(timeout=DRAIN_SECONDS)
-    except subprocess.TimeoutExpired:
-        pass
-    finally:
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
-        process.wait()
