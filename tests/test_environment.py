@@ -741,3 +741,36 @@ def test_huge_cache_is_not_read(single_venv: Venv, isolated_cache: Path) -> None
 
     assert load_environment(single_venv.python, ".venv") == first
     assert cache_file.stat().st_size < MAX_CACHE_BYTES
+
+
+# --- what the summary says about the environment -----------------------------------------------
+
+
+@pytest.mark.parametrize("line, expected", [("uv = 0.13.9\n", True), ("", False)], ids=["uv", "venv"])
+def test_made_by_uv(tmp_path: Path, line: str, expected: bool) -> None:
+    venv = create_venv(tmp_path / "venv")
+    with open(venv.path / "pyvenv.cfg", "a", encoding="utf-8") as config:
+        config.write(line)
+
+    assert probe(venv.python).made_by_uv is expected
+
+
+@pytest.mark.parametrize(
+    "requirements, explicit, clause",
+    [
+        pytest.param("keras\ntorch\nnumpy\n", False, "; it lacks 3 of the 3 distributions requirements.txt declares (keras, numpy, torch): name the project's environment with --python", id="lacks-all"),
+        pytest.param("keras\ntorch\nnumpy\ndemo-pkg\nb\n", True, "; it lacks 4 of the 5 distributions requirements.txt declares (b, keras, numpy and 1 more)", id="lacks-most-after-python"),
+        pytest.param("keras\ndemo-pkg\n", False, None, id="lacks-half"),
+        pytest.param("demo-pkg\ndemo-single\n", False, None, id="has-all"),
+    ],
+)  # fmt: skip
+def test_summary_says_when_the_interpreter_lacks_the_declared(target_venv: Venv, tmp_path: Path, requirements, explicit, clause) -> None:
+    from shadowcheck.environment import describe_environment, project_environment
+
+    project = make_tree(tmp_path, {"requirements.txt": requirements})
+    environ = {} if explicit else {"VIRTUAL_ENV": str(target_venv.path)}
+    environment = project_environment(target_venv.python if explicit else None, project, environ)
+
+    described = describe_environment(environment, tmp_path)
+    how = "--python" if explicit else "$VIRTUAL_ENV"
+    assert described == f"{target_venv.python} (Python {'.'.join(map(str, environment.version))}, {how}){clause or ''}"
