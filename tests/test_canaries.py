@@ -92,6 +92,8 @@ def run(planted: dict[str, Path], entry: str, command: str, inside: bool, enviro
         if SHADOWCHECK is None:
             pytest.skip(f"no shadowcheck console script beside {sys.executable}")
         argv = [SHADOWCHECK]
+    elif entry == "module":  # `python -m` puts the working directory first on sys.path
+        argv = [sys.executable, "-m", "shadowcheck"]
     else:
         argv = [sys.executable, "-I", "-m", "shadowcheck"]
     project = planted["project"]
@@ -130,6 +132,7 @@ RUNS = [pytest.param(c, True, id=f"{c}-from-inside") for c in COMMANDS] + [
         pytest.param("isolated", ("PYTHONPATH", "PYTHONUSERBASE", "PYTHONSTARTUP"), id="python-I-m"),
         pytest.param("console", (), id="console-script"),
         pytest.param("console", ("PYTHONPATH",), id="console-script-with-pythonpath"),
+        pytest.param("module", (), id="python-m"),
     ],
 )
 def test_no_canary_runs(planted, entry, variables, command, inside):
@@ -149,3 +152,23 @@ def test_no_canary_runs(planted, entry, variables, command, inside):
 
     assert sorted(m.name for m in markers.iterdir()) == []
     assert_reported(result, command)
+
+
+LOADED_FROM = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import canary_module
+from shadowcheck.__main__ import _loaded_from
+print(_loaded_from(sys.argv[1]), _loaded_from(sys.argv[2]))
+"""
+
+
+def test_a_module_already_loaded_from_the_working_directory_is_seen(tmp_path):
+    # What `python -m shadowcheck` checks before it drops the working directory: if runpy
+    # already imported a project module from there, shadowcheck starts again isolated.
+    make_tree(tmp_path, {"here/canary_module.py": "", "elsewhere/other.py": ""})
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_FROM, str(tmp_path / "here"), str(tmp_path / "elsewhere")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert result.stdout.split() == ["True", "False"]
