@@ -33,7 +33,8 @@ _SUPPRESSION = re.compile(rb"#\s*shadowcheck:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?
 @dataclass(frozen=True)
 class Settings:
     paths: tuple[Path, ...] = (Path("."),)
-    python: str | None = None
+    python: str | None = None  # the user's --python or $SHADOWCHECK_PYTHON
+    configured_python: str | None = None  # `python` in [tool.shadowcheck]: trust.py decides
     exclude: tuple[str, ...] = ()
     roots: tuple[Path, ...] = ()
     allow: frozenset[str] = frozenset()
@@ -184,7 +185,9 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         if not path.exists():
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
     first_root = paths[0] if paths[0].is_dir() else paths[0].parent
-    environment = project_environment(settings.python, first_root, settings.environ, use_cache=settings.use_cache)
+    environment = project_environment(
+        settings.python, first_root, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
+    )
     checker = Checker(settings, environment, cwd)
     findings: set[Finding] = set()
     files = 0

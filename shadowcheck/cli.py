@@ -12,11 +12,15 @@ import click
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
 from shadowcheck.config import find_config, load_config, validate_codes
+from shadowcheck.environment.process import Terminated
 from shadowcheck.ftypes import Problem, ShadowcheckError
 from shadowcheck.reporters import REPORTERS, verify_json, verify_text
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# 128 + the signal's number, as a shell reports a command a signal ended: Ctrl-C (SIGINT)
+# and SIGTERM. Returned, not died of, so that main() can return it to tests as well.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 class _DefaultToCheck(click.Group):
@@ -93,7 +97,8 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
     selected = _codes(select, "--select") if select else config.get("select")
     settings = Settings(
         paths=paths,
-        python=python or os.environ.get("SHADOWCHECK_PYTHON") or config.get("python"),
+        python=_users_python(python),
+        configured_python=config.get("python"),
         exclude=(*(exclude or config.get("exclude", ())), *config.get("extend_exclude", ()), *extend_exclude),
         roots=tuple(Path(r) for r in config.get("roots", ())),
         allow=frozenset((*config.get("allow", ()), *allow)),
@@ -148,7 +153,7 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
         raise click.UsageError("give exactly one of SCRIPT, -m MODULE or --reference")
     settings = VerifySettings(
         target=Target(script=script, module=module, reference=reference),
-        python=python or os.environ.get("SHADOWCHECK_PYTHON"),
+        python=_users_python(python),
         use_cache=not no_cache,
         safe_path=safe_path,
     )
@@ -158,6 +163,11 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     for problem in verification.problems:
         click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
     raise SystemExit(exit_status(bool(verification.errors), verification.problems, exit_zero=False))
+
+
+def _users_python(option: str | None) -> str | None:
+    # --python "" is a mistake to report, not "no choice"; an empty variable is unset.
+    return option if option is not None else os.environ.get("SHADOWCHECK_PYTHON") or None
 
 
 def exit_status(found: bool, problems: tuple[Problem, ...], exit_zero: bool) -> int:
@@ -180,15 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        # click turns a KeyboardInterrupt during the command into Abort.
         click.echo("shadowcheck: interrupted", err=True)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED if isinstance(abort.__context__, KeyboardInterrupt) else EXIT_ERROR
     except ShadowcheckError as error:
         click.echo(f"shadowcheck: error: {error}", err=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("shadowcheck: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("shadowcheck: terminated", err=True)
+        return EXIT_TERMINATED
     except Exception as error:  # a bug: one line, not a traceback, unless asked for
         if os.environ.get("SHADOWCHECK_DEBUG"):
             raise

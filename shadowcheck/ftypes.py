@@ -72,6 +72,15 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Lacking:
+    """What the project asks for and the chosen interpreter does not have."""
+
+    missing: tuple[str, ...]  # distribution (or module) names, sorted
+    wanted: int  # how many were asked for
+    source: str  # where they were asked for: "requirements.txt", "the project's imports"
+
+
+@dataclass(frozen=True)
 class TargetEnvironment:
     # The interpreter path as chosen (a venv's bin/python, not its resolved symlink).
     python: str
@@ -100,6 +109,14 @@ class TargetEnvironment:
     # keras.py is still reported when requirements.txt names keras. (import name, distributions)
     declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
     declared_sources: tuple[str, ...] = ()  # the files they were read from, for the summary
+    # pyvenv.cfg says uv made the environment (a `uv = ...` line): install hints say
+    # `uv pip install`, since such an environment usually has no pip.
+    made_by_uv: bool = False
+    # With chosen_by == "declared dependencies": the isolated environment shadowcheck runs from
+    # and passed over ("pre-commit", "pipx", "uv tool", "uvx"), for the summary line.
+    own_environment: str = ""
+    # Set when the interpreter lacks most of what the project declares (environment.lacking).
+    lacking: Lacking | None = None
 
     def providers(self, module: str) -> tuple[Distribution, ...]:
         """Distributions that provide ``module`` (a top-level or namespace-dotted name)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.machinery
 import json
 import os
@@ -644,3 +645,132 @@ def test_relative_pythonpath_names_the_users_directory_not_the_probes(tmp_path, 
     monkeypatch.chdir(tmp_path / "elsewhere")
     moved = load_environment(target_venv.python, "--python")
     assert moved.sys_path[0] == str(tmp_path / "elsewhere" / "lib")
+
+
+# --- isolated: PYTHONPATH and the user site are computed, never imported from -----------------
+
+USER_VIEW = """
+import json, site, sys
+print(json.dumps({"sys_path": sys.path[1:], "startup": sorted(sys.modules), "user_site": site.getusersitepackages()}))
+"""
+
+
+@pytest.mark.parametrize("kind", ["interpreter", "venv"])
+def test_users_sys_path_is_computed_as_python_computes_it(
+    target_python: Interpreter, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A user site with .pth files of every kind, and PYTHONPATH with a relative, an absolute
+    # and an empty entry: the probe reports the sys.path a script gets, and runs none of it.
+    python = target_python.path if kind == "interpreter" else create_venv(tmp_path / "venv", python=target_python.path).python
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("PYTHONUSERBASE", str(tmp_path / "userbase"))
+    user_site = Path(run_json(python, USER_VIEW, cwd=tmp_path)["user_site"])
+    make_tree(tmp_path, {
+        f"{user_site}/a.pth": f"# a comment\n../added-relative\n{tmp_path / 'added-absolute'}\n{tmp_path / 'missing'}\n",
+        f"{user_site}/b.pth": f"import builtins; open({str(marker)!r}, 'w').close()\n{tmp_path / 'lib'}\n",
+        f"{user_site}/sitecustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+        f"{user_site}/usercustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+        "added-absolute/x.py": "", "lib/sitecustomize.py": f"open({str(marker)!r}, 'w').close()\n",
+    })  # fmt: skip
+    (user_site.parent / "added-relative").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["lib", str(tmp_path / "added-absolute"), ""]))
+
+    env = probe(python)
+
+    assert not marker.exists()
+    real = run_json(python, USER_VIEW, cwd=tmp_path)
+    assert list(env.sys_path) == real["sys_path"]
+    assert (str(user_site) in env.site_packages) is (str(user_site) in real["sys_path"])
+    if kind == "interpreter":
+        assert str(user_site) in env.sys_path and str(user_site.parent / "added-relative") in env.sys_path
+    else:
+        assert str(user_site) not in env.sys_path  # a venv without system site-packages
+    assert marker.exists()  # the real interpreter does run them: the canaries are live
+
+
+def test_startup_modules_are_the_interpreters(target_python: Interpreter, tmp_path: Path) -> None:
+    # The probe runs site itself (-I -S, then site.main()): the modules loaded before a
+    # script's first line must still be the ones a plain run loads. (`import sys` adds none.)
+    script = make_tree(tmp_path, {"startup.py": "import sys\nprint(repr(sorted(sys.modules)))\n"}) / "startup.py"
+    real = subprocess.run([target_python.path, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
+
+    assert probe(target_python.path).startup_module_names == set(ast.literal_eval(real.stdout))
+
+
+# --- a hostile cache: parses, but is not an answer --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda entry: {"key": entry["key"], "answer": "[" * 100_000 + "]" * 100_000}, id="deeply-nested"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "sys_path": [1, 2]}}, id="paths-not-strings"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "sys_path": {"a": 1}}}, id="paths-not-a-list"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "version": ["3", "11", "0"]}}, id="version-strings"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "version": [True, 11, 0]}}, id="version-bool"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "distributions": [["demo"]]}}, id="distribution-not-an-object"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "stdlib_module_names": [None]}}, id="names-null"),
+        pytest.param(lambda entry: {**entry, "answer": {**entry["answer"], "made_by_uv": "yes"}}, id="flag-not-a-bool"),
+        pytest.param(lambda entry: {**entry, "answer": None}, id="answer-null"),
+        pytest.param(lambda entry: [entry], id="entry-a-list"),
+    ],
+)
+def test_hostile_cache_is_discarded_and_rebuilt(single_venv: Venv, isolated_cache: Path, change) -> None:
+    first = load_environment(single_venv.python, ".venv")
+    cache_file = probe_cache_path(single_venv.python)
+    hostile = change(json.loads(cache_file.read_text()))
+    text = json.dumps(hostile) if not isinstance(hostile, dict) or not isinstance(hostile.get("answer"), str) else (
+        '{"key": %s, "answer": %s}' % (json.dumps(hostile["key"]), hostile["answer"])
+    )  # fmt: skip
+    cache_file.write_text(text)
+
+    again = load_environment(single_venv.python, ".venv")
+
+    assert again == first
+    assert json.loads(cache_file.read_text())["answer"]["sys_path"] == list(first.sys_path)  # rebuilt
+
+
+def test_huge_cache_is_not_read(single_venv: Venv, isolated_cache: Path) -> None:
+    from shadowcheck.environment.probe import MAX_CACHE_BYTES
+
+    first = load_environment(single_venv.python, ".venv")
+    cache_file = probe_cache_path(single_venv.python)
+    with open(cache_file, "r+b") as file:
+        file.truncate(MAX_CACHE_BYTES + 1)  # sparse: nothing is written, yet too large to read
+
+    assert load_environment(single_venv.python, ".venv") == first
+    assert cache_file.stat().st_size < MAX_CACHE_BYTES
+
+
+# --- what the summary says about the environment -----------------------------------------------
+
+
+@pytest.mark.parametrize("line, expected", [("uv = 0.13.9\n", True), ("", False)], ids=["uv", "venv"])
+def test_made_by_uv(tmp_path: Path, line: str, expected: bool) -> None:
+    venv = create_venv(tmp_path / "venv")
+    with open(venv.path / "pyvenv.cfg", "a", encoding="utf-8") as config:
+        config.write(line)
+
+    assert probe(venv.python).made_by_uv is expected
+
+
+@pytest.mark.parametrize(
+    "requirements, explicit, clause",
+    [
+        pytest.param("keras\ntorch\nnumpy\n", False, "; it lacks 3 of the 3 distributions requirements.txt declares (keras, numpy, torch): name the project's environment with --python", id="lacks-all"),
+        pytest.param("keras\ntorch\nnumpy\ndemo-pkg\nb\n", True, "; it lacks 4 of the 5 distributions requirements.txt declares (b, keras, numpy and 1 more)", id="lacks-most-after-python"),
+        pytest.param("keras\ndemo-pkg\n", False, None, id="lacks-half"),
+        pytest.param("demo-pkg\ndemo-single\n", False, None, id="has-all"),
+    ],
+)  # fmt: skip
+def test_summary_says_when_the_interpreter_lacks_the_declared(target_venv: Venv, tmp_path: Path, requirements, explicit, clause) -> None:
+    from shadowcheck.environment import describe_environment, project_environment
+
+    project = make_tree(tmp_path, {"requirements.txt": requirements})
+    environ = {} if explicit else {"VIRTUAL_ENV": str(target_venv.path)}
+    environment = project_environment(target_venv.python if explicit else None, project, environ)
+
+    described = describe_environment(environment, tmp_path)
+    how = "--python" if explicit else "$VIRTUAL_ENV"
+    assert described == f"{target_venv.python} (Python {'.'.join(map(str, environment.version))}, {how}){clause or ''}"

@@ -103,7 +103,10 @@ def test_hook_env_summary_names_the_declared_files(envs, tmp_path):
     result = run_in(envs[HOOK_ENV], [str(envs["runner"]), "."], {"VIRTUAL_ENV": str(envs[HOOK_ENV]), "PRE_COMMIT": "1"}, cwd=project)
     assert result.stdout.splitlines()[0].startswith("keras.py:1:1: SC101 [warning]")
     assert "(declared in pyproject.toml)" in result.stdout
-    assert result.stdout.splitlines()[-1].endswith("with declared dependencies from pyproject.toml (no project environment found; Python %d.%d.%d standard library)." % sys.version_info[:3])
+    assert result.stdout.splitlines()[-1].endswith(
+        "with declared dependencies from pyproject.toml (no project environment found, and pre-commit's environment "
+        "is shadowcheck's own; Python %d.%d.%d standard library)." % sys.version_info[:3]
+    )
 
 
 def test_hook_env_with_nothing_declared_checks_the_stdlib_only(envs, tmp_path):
@@ -121,3 +124,53 @@ def test_hook_env_prefers_the_projects_venv(envs, tmp_path):
     # The project's .venv has no keras: nothing is shadowed, whatever requirements.txt says.
     assert report["findings"] == [], result.stderr
     assert report["python"] == python_in(project / ".venv")
+
+
+# --- pipx, uv tool and uvx environments, as each tool lays them out ---------------------------
+
+# What each tool leaves in the environments it makes (isolation.py), and a user's own uv venv.
+TOOL_LAYOUTS = {
+    "pipx": ("pipx/venvs/shadowcheck", {"pipx_metadata.json": "{}"}, "pipx"),
+    "uv-tool": ("uv/tools/shadowcheck", {"uv-receipt.toml": "[tool]\n"}, "uv tool"),
+    "uvx": ("uv-cache/archive-v0/Xq1", {}, "uvx"),
+    "users-uv-venv": ("project-env", {}, None),
+}
+
+
+@pytest.fixture(scope="session")
+def tool_envs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    made = {}
+    base = tmp_path_factory.mktemp("tools")
+    for name, (where, files, _) in TOOL_LAYOUTS.items():
+        path = base / where
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(path)], check=True)
+        make_tree(path, files)
+        if name.startswith("uv") or name == "users-uv-venv":
+            with open(path / "pyvenv.cfg", "a", encoding="utf-8") as config:
+                config.write("uv = 0.13.9\n")
+        made[name] = path
+    return made
+
+
+@pytest.mark.parametrize("name", list(TOOL_LAYOUTS))
+def test_tool_environments_are_recognised(tool_envs, name):
+    env = tool_envs[name]
+    code = (
+        "import json, os, sys; from shadowcheck.environment.isolation import own_tool_environment as f; "
+        "print(json.dumps(f(sys.prefix, os.environ)))"
+    )
+    result = run_in(env, ["-c", code], {})
+    assert json.loads(result.stdout) == TOOL_LAYOUTS[name][2], result.stderr
+
+
+@pytest.mark.parametrize("name", ["pipx", "uvx"])
+def test_tool_environment_falls_back_to_declared_dependencies(tool_envs, name, tmp_path):
+    # shadowcheck ships PyYAML (through libcst): a project yaml.py is not a shadow of the
+    # project's, and keras.py is, by requirements.txt.
+    project = make_tree(tmp_path, {"keras.py": "", "yaml.py": "", "train.py": "import keras, yaml\n", "requirements.txt": "keras\n"})
+    env = tool_envs[name]
+    result = run_in(env, ["-c", "import sys; from shadowcheck.cli import main; sys.exit(main())", "."], {}, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if "SC1" in line] == ["keras.py"]
+    label = TOOL_LAYOUTS[name][2]
+    assert f"(no project environment found, and {label}'s environment is shadowcheck's own; Python" in result.stdout.splitlines()[-1]

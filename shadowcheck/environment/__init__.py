@@ -9,44 +9,66 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import dataclasses
+import sys
+
 from shadowcheck.environment.declared import declared_dependencies
 from shadowcheck.environment.interpreter import find_interpreter
-from shadowcheck.environment.isolation import DECLARED, declared_environment
+from shadowcheck.environment.isolation import DECLARED, declared_environment, own_tool_environment
+from shadowcheck.environment.lacking import describe_lacking, lacking_declared, lacking_imports
 from shadowcheck.environment.probe import (
     PROBE,
     cache_dir,
     load_environment,
     probe_cache_path,
 )
-from shadowcheck.ftypes import TargetEnvironment
+from shadowcheck.ftypes import ShadowcheckError, TargetEnvironment
 from shadowcheck.paths import relative
 
 __all__ = [
-    "PROBE", "cache_dir", "describe_environment", "find_interpreter", "load_environment",
-    "probe_cache_path", "project_environment",
+    "PROBE", "cache_dir", "describe_environment", "find_interpreter", "lacking_imports",
+    "load_environment", "probe_cache_path", "project_environment",
 ]  # fmt: skip
 
 
 def project_environment(
-    explicit: str | None, project_root: Path, environ: Mapping[str, str], *, use_cache: bool = True
+    explicit: str | None,
+    project_root: Path,
+    environ: Mapping[str, str],
+    *,
+    use_cache: bool = True,
+    configured: str | None = None,
 ) -> TargetEnvironment:
     """The environment `check` and `verify` inspect for a project: the chosen interpreter's,
     or, inside pre-commit's own virtualenv with no project environment, its base
-    interpreter's standard library plus the project's declared dependencies (isolation.py)."""
-    python, chosen_by = find_interpreter(explicit, project_root, environ)
+    interpreter's standard library plus the project's declared dependencies (isolation.py).
+
+    ``explicit`` is the user's --python or $SHADOWCHECK_PYTHON (always run), ``configured``
+    the configuration's `python` (the repository's choice: run only when trust.py allows)."""
+    python, chosen_by = find_interpreter(explicit, project_root, environ, configured)
     environment = load_environment(python, chosen_by, use_cache=use_cache)
     if chosen_by == DECLARED:
         declared = declared_dependencies(project_root)
-        environment = declared_environment(environment, declared.sources, declared.import_names)
-    return environment
+        own = own_tool_environment(sys.prefix, environ, project_root) or ""
+        return declared_environment(environment, declared.sources, declared.import_names, own)
+    try:
+        declared = declared_dependencies(project_root)
+    except ShadowcheckError:
+        return environment  # an unreadable declaration is the declared mode's problem only
+    return dataclasses.replace(environment, lacking=lacking_declared(environment, declared))
 
 
 def describe_environment(environment: TargetEnvironment, cwd: Path) -> str:
     """How a summary line names the environment: interpreter, version, how it was chosen."""
     version = ".".join(map(str, environment.version))
     if environment.chosen_by == DECLARED:
+        # Why not the interpreter running shadowcheck: it is a tool's environment, not the project's.
+        own = f", and {environment.own_environment}'s environment is shadowcheck's own" if environment.own_environment else ""
         if not environment.declared_sources:
-            return f"the Python {version} standard library only (no project environment or declared dependencies found)"
+            return f"the Python {version} standard library only (no project environment or declared dependencies found{own})"
         sources = ", ".join(environment.declared_sources)
-        return f"declared dependencies from {sources} (no project environment found; Python {version} standard library)"
-    return f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"
+        return f"declared dependencies from {sources} (no project environment found{own}; Python {version} standard library)"
+    described = f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"
+    if environment.lacking is not None:
+        described += "; " + describe_lacking(environment.lacking, suggest=environment.chosen_by != "--python")
+    return described

@@ -7,13 +7,38 @@
 
 import sys  # always imported before any user code runs: this line adds nothing to sys.modules
 
-STARTUP_MODULE_NAMES = list(sys.modules)
+# shadowcheck runs this file isolated, as `python -I -S _probe.py`: no PYTHONPATH, user site,
+# PYTHONSTARTUP or script directory on sys.path, and no site yet, so that nothing of the
+# project can run here (a sitecustomize.py on PYTHONPATH would). start_site() then runs site
+# on the interpreter's own directories, and users_sys_path() adds, as data, what PYTHONPATH and
+# the user site add for the user's scripts.
+ISOLATED = __name__ == "__main__" and sys.flags.isolated and sys.flags.no_site
 
-# A script's directory is sys.path[0]; leave it out at once so that nothing beside this file can
-# shadow the modules the probe imports below. With PYTHONSAFEPATH (-P, 3.11+) it is never added.
-# (Imported, as shadowcheck's tests do, the file leaves sys.path alone.)
-if __name__ == "__main__" and not getattr(sys.flags, "safe_path", False):
+# A script's directory is sys.path[0] when not isolated; leave it out at once so that nothing
+# beside this file can shadow the modules the probe imports below. With PYTHONSAFEPATH (-P,
+# 3.11+) it is never added. (Imported, as shadowcheck's tests do, the file leaves sys.path alone.)
+if __name__ == "__main__" and not sys.flags.isolated and not getattr(sys.flags, "safe_path", False):
     del sys.path[0]
+
+
+def start_site():
+    """Run site as start-up would (the environment's own .pth files and sitecustomize), and
+    return (sys.path before it, whether the environment lets the user site in)."""
+    import site
+
+    before = list(sys.path)
+    # site.venv() sets ENABLE_USER_SITE to False for a venv without system site-packages;
+    # main() computes it only while it is None. A falsy marker that is not False tells the two
+    # apart, and adds no user site here (-I would not either).
+    site.ENABLE_USER_SITE = 0
+    site.main()
+    return before, site.ENABLE_USER_SITE is not False
+
+
+if ISOLATED:
+    INTERPRETER_PATH, VENV_ALLOWS_USER_SITE = start_site()
+
+STARTUP_MODULE_NAMES = list(sys.modules)
 
 import importlib.machinery  # noqa: E402
 import json  # noqa: E402
@@ -136,13 +161,92 @@ def frozen_module_names():
     return [name for name in candidates if finder.find_spec(name) is not None]
 
 
+def user_site_enabled():
+    """Whether a plain `python script.py` of the user's adds the user site (site.py's
+    check_enableusersite and venv(), with the user's own PYTHONNOUSERSITE)."""
+    if not ISOLATED:
+        return bool(site.ENABLE_USER_SITE)
+    if not VENV_ALLOWS_USER_SITE or os.environ.get("PYTHONNOUSERSITE"):
+        return False
+    if hasattr(os, "geteuid") and os.geteuid() != os.getuid():
+        return False
+    if hasattr(os, "getegid") and os.getegid() != os.getgid():
+        return False
+    return True
+
+
+def user_site():
+    # getusersitepackages() reads $PYTHONUSERBASE from os.environ itself, even under -I.
+    return site.getusersitepackages() if user_site_enabled() else None
+
+
+def users_sys_path(problems):
+    """sys.path as the user's scripts get it (without the script's directory), computed in
+    site.py's order without importing anything from PYTHONPATH or the user site:
+    PYTHONPATH, the interpreter's own entries, the user site and what its .pth files add, then
+    the site-packages directories start_site() added."""
+    if not ISOLATED:
+        return list(sys.path)
+    site_added = [entry for entry in sys.path if entry not in INTERPRETER_PATH]
+    # shadowcheck made every PYTHONPATH entry absolute against the user's working directory,
+    # as CPython does at start-up (getpath, then site.removeduppaths on 3.8-3.10).
+    pythonpath = [e for e in os.environ.get("PYTHONPATH", "").split(os.pathsep) if e]
+    result, known = [], set()
+
+    def add(entries):
+        for entry in entries:
+            absolute = os.path.abspath(entry)
+            if os.path.normcase(absolute) not in known:
+                known.add(os.path.normcase(absolute))
+                result.append(absolute)
+
+    add(pythonpath + INTERPRETER_PATH)
+    directory = user_site()
+    if directory and os.path.isdir(directory):
+        add(path_entries_of_site_dir(directory, list(result), problems))
+    add(site_added)
+    return result
+
+
+def path_entries_of_site_dir(directory, current, problems):
+    """What site.addsitedir(directory) appends to ``current``: the directory and the
+    directories its .pth files name. Their `import` lines are never run (they are code)."""
+    saved_path, saved_exec = sys.path, getattr(site, "exec", None)
+    start = len(current)
+    sys.path = current
+    site.exec = lambda *args: None  # site.addpackage runs `import` lines with exec()
+    try:
+        site.addsitedir(directory)
+        return current[start:]
+    except Exception as error:  # a broken .pth file must not cost the whole answer
+        problems.append("skipped the user site %s: %s" % (directory, first_line(error)))
+        return []
+    finally:
+        sys.path = saved_path
+        if saved_exec is None:
+            del site.exec
+        else:
+            site.exec = saved_exec
+
+
+def made_by_uv():
+    # uv writes `uv = <version>` into the pyvenv.cfg of every environment it creates.
+    if sys.prefix == sys.base_prefix:
+        return False
+    try:
+        with open(os.path.join(sys.prefix, "pyvenv.cfg"), encoding="utf-8") as config:
+            return any(line.partition("=")[0].strip().lower() == "uv" for line in config)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def site_packages_dirs():
     dirs = []
     # Old virtualenv (< 20) replaced site.py with one that has no getsitepackages().
     if hasattr(site, "getsitepackages"):
         dirs.extend(site.getsitepackages())
-    if site.ENABLE_USER_SITE and site.USER_SITE:
-        dirs.append(site.USER_SITE)
+    if user_site():
+        dirs.append(user_site())
     dirs.append(sysconfig.get_path("purelib"))
     dirs.append(sysconfig.get_path("platlib"))
     return unique(dirs)
@@ -347,7 +451,7 @@ def main():
     # A target with PYTHONWARNINGS=error must still answer (3.12+ warns on missing metadata).
     warnings.simplefilter("ignore")
     problems = []
-    search_path = list(sys.path)
+    search_path = users_sys_path(problems)
     paths = stdlib_paths()
     frozen = frozen_module_names()
     if hasattr(sys, "stdlib_module_names"):
@@ -369,6 +473,7 @@ def main():
         "site_packages": site_packages_dirs(),
         "distributions": distributions(search_path, problems),
         "problems": problems,
+        "made_by_uv": made_by_uv(),
     }
     # A line of its own, last: a .pth file may have printed something before it.
     sys.stdout.write("\n" + json.dumps(answer, sort_keys=True) + "\n")

@@ -13,21 +13,38 @@ from shadowcheck.environment.isolation import (
     base_interpreter,
     is_own_isolated_environment,
 )
+from shadowcheck.environment.trust import check_trusted
 from shadowcheck.ftypes import ShadowcheckError
+
+# How find_interpreter says the interpreter came from `python` in [tool.shadowcheck].
+CONFIGURED = "configuration"
 
 
 def find_interpreter(
-    explicit: str | None, project_root: Path, environ: Mapping[str, str]
+    explicit: str | None,
+    project_root: Path,
+    environ: Mapping[str, str],
+    configured: str | None = None,
 ) -> tuple[str, str]:
     """The interpreter to inspect and how it was chosen, e.g. ("/p/.venv/bin/python", ".venv").
 
-    --python, then an activated virtualenv, then the project's own .venv/ or venv/, then an
-    activated conda environment, then the interpreter running shadowcheck, unless that is
-    pre-commit's virtualenv for the hook (isolation.py): then its base interpreter, with
-    how == "declared dependencies".
+    ``explicit`` is the user's own choice (--python, $SHADOWCHECK_PYTHON), ``configured`` the
+    repository's (`python` in [tool.shadowcheck]). Then an activated virtualenv, the project's
+    own .venv/ or venv/, an activated conda environment, and the interpreter running
+    shadowcheck, unless that is an isolated tool environment of shadowcheck's own (a pre-commit
+    hook's, pipx's, uv's: isolation.py): then its base interpreter, with how == "declared
+    dependencies". What the repository chose runs only when trust.py allows it.
     """
-    if explicit:
-        return _explicit_interpreter(explicit), "--python"
+    if explicit is not None:
+        if not explicit.strip():
+            raise ShadowcheckError("--python is empty: name an interpreter or a virtualenv directory")
+        return _explicit_interpreter(explicit, "--python"), "--python"
+    if configured is not None:
+        if not configured.strip():
+            raise ShadowcheckError("`python` in the configuration is empty: name an interpreter or a virtualenv directory")
+        python = _explicit_interpreter(configured, "`python` in the configuration")
+        check_trusted(python, project_root, CONFIGURED)
+        return python, CONFIGURED
     virtual_env = environ.get("VIRTUAL_ENV")
     # pre-commit points $VIRTUAL_ENV at the hook's own virtualenv: not the project's.
     if virtual_env and not is_own_isolated_environment(virtual_env, environ, project_root):
@@ -35,7 +52,9 @@ def find_interpreter(
     for name in (".venv", "venv"):
         venv = project_root / name
         if (venv / "pyvenv.cfg").is_file():
-            return _checked(_python_in(venv), name), name
+            python = _checked(_python_in(venv), name)
+            check_trusted(python, project_root, name)
+            return python, name
     conda_prefix = environ.get("CONDA_PREFIX")
     if conda_prefix:
         return _checked(_python_in(Path(conda_prefix)), "$CONDA_PREFIX"), "$CONDA_PREFIX"
@@ -48,16 +67,16 @@ def find_interpreter(
     return sys.executable, "running interpreter"
 
 
-def _explicit_interpreter(explicit: str) -> str:
+def _explicit_interpreter(explicit: str, source: str) -> str:
     path = Path(explicit)
     if path.is_dir():
         path = _python_in(path)
     elif not path.exists() and not _has_separator(explicit):
         found = shutil.which(explicit)  # a bare name such as "python3.12"
         if found is None:
-            raise ShadowcheckError(f"Python interpreter not found: {explicit} (from --python)")
+            raise ShadowcheckError(f"Python interpreter not found: {explicit} (from {source})")
         path = Path(found)
-    return _checked(path, "--python")
+    return _checked(path, source)
 
 
 def _has_separator(text: str) -> bool:

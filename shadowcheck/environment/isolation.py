@@ -1,15 +1,25 @@
 """Telling shadowcheck's own isolated environment from the project's.
 
-pre-commit runs a `language: python` hook from a virtualenv of its own (holding shadowcheck,
-click, libcst and nothing of the project) and sets $VIRTUAL_ENV to it and $PRE_COMMIT=1 while
-the hook runs (languages/python.py get_env_patch, commands/run.py). Inspecting that virtualenv
-would report click and libcst as the project's packages and miss everything the project uses.
+A linter is usually installed in a virtualenv of its own, holding shadowcheck, click, libcst and
+nothing of the project; inspecting it would report click and libcst as the project's packages
+and miss everything the project uses. Each tool marks its environments:
+
+- pre-commit runs a `language: python` hook from `py_env-<version>` in its store, and sets
+  $VIRTUAL_ENV to it and $PRE_COMMIT=1 while the hook runs (languages/python.py
+  get_env_patch, commands/run.py);
+- pipx writes `pipx_metadata.json` into every virtualenv it manages
+  ($PIPX_HOME/venvs/<name>/, pipx_metadata_file.py), `pipx run`'s cached ones too;
+- `uv tool install` writes its receipt, `uv-receipt.toml`, into the tool's environment
+  (`uv tool dir`/<name>/);
+- uvx (`uv tool run`) makes its environments in uv's cache, `archive-v0/<id>/` (a
+  pyvenv.cfg with a `uv = <version>` line), linked from `environments-v2/`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +32,9 @@ DECLARED = "declared dependencies"
 # pre-commit names a python hook's environment `py_env-<language_version>` (lang_base.py
 # environment_dir), inside its clone of the hook's repository.
 PRE_COMMIT_ENV_PREFIX = "py_env-"
+PIPX_MARKER = "pipx_metadata.json"
+UV_TOOL_RECEIPT = "uv-receipt.toml"
+UV_CACHE_ARCHIVE = re.compile(r"archive-v\d+")
 
 
 def pre_commit_home(environ: Mapping[str, str]) -> Path:
@@ -33,18 +46,44 @@ def pre_commit_home(environ: Mapping[str, str]) -> Path:
 def is_own_isolated_environment(
     prefix: str | os.PathLike[str], environ: Mapping[str, str], project_root: Path | None = None
 ) -> bool:
-    """True when ``prefix`` is the virtualenv shadowcheck itself runs from and pre-commit made it
-    for the hook, so it holds shadowcheck's packages rather than the project's."""
+    """True when ``prefix`` is the virtualenv shadowcheck itself runs from and a tool made it
+    for shadowcheck alone, so it holds shadowcheck's packages rather than the project's."""
+    return own_tool_environment(prefix, environ, project_root) is not None
+
+
+def own_tool_environment(
+    prefix: str | os.PathLike[str], environ: Mapping[str, str], project_root: Path | None = None
+) -> str | None:
+    """Which tool made ``prefix`` for shadowcheck ("pre-commit", "pipx", "uv tool", "uvx"),
+    when it is the virtualenv shadowcheck runs from; None otherwise."""
     if sys.prefix == sys.base_prefix or real(prefix) != real(sys.prefix):
-        return False  # not a virtualenv, or not ours
+        return None  # not a virtualenv, or not ours
     if project_root is not None and is_inside(prefix, project_root):
-        return False  # the project's own .venv/ that has shadowcheck installed
+        return None  # the project's own .venv/ that has shadowcheck installed
+    directory = Path(prefix)
     if is_inside(prefix, pre_commit_home(environ)):
-        return True
+        return "pre-commit"
     # `pre-commit try-repo` keeps its environments in a temporary store; `language: unsupported`
     # (system) hooks also run with PRE_COMMIT=1 but from the user's environment, which is the
     # project's, so the directory name has to match too.
-    return bool(environ.get("PRE_COMMIT")) and Path(prefix).name.startswith(PRE_COMMIT_ENV_PREFIX)
+    if environ.get("PRE_COMMIT") and directory.name.startswith(PRE_COMMIT_ENV_PREFIX):
+        return "pre-commit"
+    if (directory / PIPX_MARKER).is_file():
+        return "pipx"
+    if (directory / UV_TOOL_RECEIPT).is_file():
+        return "uv tool"
+    if UV_CACHE_ARCHIVE.fullmatch(Path(real(prefix)).parent.name) and made_by_uv(directory):
+        return "uvx"
+    return None
+
+
+def made_by_uv(prefix: Path) -> bool:
+    """Whether uv made the virtualenv at ``prefix``: it writes `uv = <version>` into pyvenv.cfg."""
+    try:
+        with open(prefix / "pyvenv.cfg", encoding="utf-8") as config:
+            return any(line.partition("=")[0].strip().lower() == "uv" for line in config)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def base_interpreter() -> str | None:
@@ -64,7 +103,10 @@ def base_interpreter() -> str | None:
 
 
 def declared_environment(
-    base: TargetEnvironment, sources: tuple[str, ...], import_names: Mapping[str, tuple[str, ...]]
+    base: TargetEnvironment,
+    sources: tuple[str, ...],
+    import_names: Mapping[str, tuple[str, ...]],
+    own_environment: str = "",
 ) -> TargetEnvironment:
     """``base`` (the base interpreter) reduced to its standard library, with the project's
     declared dependencies standing in for installed ones."""
@@ -79,4 +121,6 @@ def declared_environment(
         declared=tuple(sorted((name, tuple(dists)) for name, dists in import_names.items())),
         declared_sources=tuple(sources),
         chosen_by=DECLARED,
+        own_environment=own_environment,
+        made_by_uv=False,  # nothing is installed in it: the project's own tool decides
     )

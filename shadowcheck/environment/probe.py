@@ -16,15 +16,27 @@ from pathlib import Path
 from typing import Any
 
 from shadowcheck import __version__
+from shadowcheck.environment.process import run_bounded
 from shadowcheck.ftypes import Distribution, Problem, ShadowcheckError, TargetEnvironment
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
 OLDEST_SUPPORTED = (3, 8)
-# The environment variables that change the sys.path a target interpreter computes.
-SYS_PATH_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
-# Prints the version on Python 2 too, so an old interpreter gets a clear message.
+# Isolated (-I: no PYTHONPATH, user site, PYTHONSTARTUP or script directory) and without site
+# (-S), which the probe runs itself on the interpreter's own directories: nothing of the
+# project can run in the probe. It computes what PYTHONPATH and the user site add (_probe.py).
+PROBE_FLAGS = ("-I", "-S")
+# The environment variables whose values the probe's answer depends on.
+SYS_PATH_VARIABLES = ("PYTHONPATH", "PYTHONUSERBASE", "PYTHONNOUSERSITE")
+# Prints the version on Python 2 too (which has no -I), so an old interpreter gets a clear
+# message; -E -S: no PYTHONPATH and no site there either.
 VERSION_QUERY = "import sys; sys.stdout.write('%d.%d.%d' % tuple(sys.version_info[:3]))"
+VERSION_FLAGS = ("-E", "-S")
+# Where the probe runs: the root directory holds nothing of the project, and under -I the
+# working directory is on no path anyway. (Not a temporary directory: nothing to clean up.)
+NEUTRAL_DIRECTORY = os.path.abspath(os.sep)
+# A real answer is a few megabytes at most; a larger cache file is not one of ours.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def load_environment(
@@ -42,13 +54,13 @@ def load_environment(
     answer = _run_probe(python, timeout)
     environment = _environment_from_answer(python, chosen_by, answer)
     if cache_file is not None:
-        entry = {"key": _cache_key(python), "fingerprint": _fingerprint(python, answer)}
+        entry = {"key": _cache_key(python), "fingerprint": _fingerprint(python, environment)}
         _write_cache(cache_file, {**entry, "answer": answer})
     return environment
 
 
 def _run_probe(python: str, timeout: float) -> dict[str, Any]:
-    result = _run(python, [str(PROBE)], timeout)
+    result = _run(python, [*PROBE_FLAGS, str(PROBE)], timeout)
     if result.returncode != 0:
         _reject_old_python(python)
         raise ShadowcheckError(
@@ -74,7 +86,7 @@ def _reject_old_python(python: str) -> None:
     # The probe needs Python 3.8 (importlib.metadata); on older interpreters it fails, and
     # a plain version question tells why.
     try:
-        result = _run(python, ["-c", VERSION_QUERY], 10.0)
+        result = _run(python, [*VERSION_FLAGS, "-c", VERSION_QUERY], 10.0)
         version = tuple(int(part) for part in result.stdout.decode().split("."))
     except (ShadowcheckError, ValueError, UnicodeDecodeError):
         return
@@ -92,9 +104,9 @@ def _check_version(python: str, version: tuple[int, ...]) -> None:
 def _sys_path_environ() -> dict[str, str | None]:
     """The variables that shape the target's sys.path, PYTHONPATH made absolute.
 
-    The probe runs from a temporary directory, and CPython makes relative PYTHONPATH entries
-    (and empty ones) absolute against its working directory at start-up: resolved here, they
-    name the user's directories, not the probe's.
+    The probe runs elsewhere, and CPython makes relative PYTHONPATH entries (and empty ones)
+    absolute against its working directory at start-up: resolved here, they name the user's
+    directories, not the probe's.
     """
     environ: dict[str, str | None] = {name: os.environ.get(name) for name in SYS_PATH_VARIABLES}
     if environ["PYTHONPATH"]:
@@ -109,25 +121,15 @@ def _run(python: str, args: list[str], timeout: float) -> subprocess.CompletedPr
     # macOS sets this for a venv's python; inherited, it makes the target's sys.executable
     # (and so its sys.path) that of the interpreter running shadowcheck.
     environ.pop("__PYVENV_LAUNCHER__", None)
-    # A fresh working directory: nothing of the user's project may be imported by the probe.
-    with tempfile.TemporaryDirectory(prefix="shadowcheck-probe-") as cwd:
-        try:
-            return subprocess.run(
-                [python, *args],
-                cwd=cwd,
-                env=environ,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise ShadowcheckError(
-                f"cannot inspect {python}: it did not answer within {timeout:g} seconds"
-            ) from None
-        except OSError as error:
-            reason = error.strerror or str(error)
-            raise ShadowcheckError(f"cannot run {python}: {reason}") from None
+    try:
+        return run_bounded([python, *args], cwd=NEUTRAL_DIRECTORY, env=environ, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ShadowcheckError(
+            f"cannot inspect {python}: it did not answer within {timeout:g} seconds"
+        ) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ShadowcheckError(f"cannot run {python}: {reason}") from None
 
 
 def _last_stderr_line(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -135,44 +137,85 @@ def _last_stderr_line(result: subprocess.CompletedProcess[bytes]) -> str:
     return f": {lines[-1].strip()}" if lines else " and wrote nothing to stderr"
 
 
-def _environment_from_answer(
-    python: str, chosen_by: str, answer: dict[str, Any]
-) -> TargetEnvironment:
+def _environment_from_answer(python: str, chosen_by: str, answer: object) -> TargetEnvironment:
+    # The answer comes from a program we do not control, or from a cache file anyone could
+    # have written: every field is checked for its type, never trusted.
     try:
-        version = tuple(int(part) for part in answer["version"])
+        if not isinstance(answer, dict):
+            raise TypeError("not a JSON object")
+        version = _ints(answer["version"])
+        if len(version) != 3:
+            raise ValueError(f"version {list(version)}")
         _check_version(python, version)
         return TargetEnvironment(
             python=python,
-            executable=answer["executable"],
+            executable=_string(answer["executable"]),
             version=(version[0], version[1], version[2]),
-            sys_path=tuple(answer["sys_path"]),
-            stdlib_module_names=frozenset(answer["stdlib_module_names"]),
-            builtin_module_names=frozenset(answer["builtin_module_names"]),
-            frozen_module_names=frozenset(answer["frozen_module_names"]),
-            startup_module_names=frozenset(answer["startup_module_names"]),
-            extension_suffixes=tuple(answer["extension_suffixes"]),
-            source_suffixes=tuple(answer["source_suffixes"]),
-            bytecode_suffixes=tuple(answer["bytecode_suffixes"]),
-            stdlib_paths=tuple(answer["stdlib_paths"]),
-            site_packages=tuple(answer["site_packages"]),
-            distributions=tuple(
-                Distribution(
-                    name=d["name"],
-                    version=d["version"],
-                    location=d["location"],
-                    provides=tuple(d["provides"]),
-                    requires=tuple(d["requires"]),
-                    editable_project=d.get("editable_project"),
-                )
-                for d in answer["distributions"]
-            ),
-            problems=tuple(Problem(str(p)) for p in answer["problems"]),
+            sys_path=_strings(answer["sys_path"]),
+            stdlib_module_names=frozenset(_strings(answer["stdlib_module_names"])),
+            builtin_module_names=frozenset(_strings(answer["builtin_module_names"])),
+            frozen_module_names=frozenset(_strings(answer["frozen_module_names"])),
+            startup_module_names=frozenset(_strings(answer["startup_module_names"])),
+            extension_suffixes=_strings(answer["extension_suffixes"]),
+            source_suffixes=_strings(answer["source_suffixes"]),
+            bytecode_suffixes=_strings(answer["bytecode_suffixes"]),
+            stdlib_paths=_strings(answer["stdlib_paths"]),
+            site_packages=_strings(answer["site_packages"]),
+            distributions=tuple(_distribution(d) for d in _list(answer["distributions"])),
+            problems=tuple(Problem(p) for p in _strings(answer["problems"])),
             chosen_by=chosen_by,
+            made_by_uv=_bool(answer.get("made_by_uv", False)),
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise ShadowcheckError(
             f"cannot inspect {python}: its answer is incomplete ({type(error).__name__}: {error})"
         ) from None
+
+
+def _distribution(entry: object) -> Distribution:
+    if not isinstance(entry, dict):
+        raise TypeError("a distribution is not a JSON object")
+    return Distribution(
+        name=_string(entry["name"]),
+        version=_string(entry["version"]),
+        location=_string(entry["location"]),
+        provides=_strings(entry["provides"]),
+        requires=_strings(entry["requires"]),
+        editable_project=_optional_string(entry.get("editable_project")),
+    )
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _string(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _optional_string(value: object) -> str | None:
+    return None if value is None else _string(value)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(_string(item) for item in _list(value))
+
+
+def _ints(value: object) -> tuple[int, ...]:
+    items = _list(value)
+    if not all(type(item) is int for item in items):  # bool is an int subclass
+        raise TypeError("expected a list of integers")
+    return tuple(items)
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -205,16 +248,17 @@ def _cache_key(python: str) -> dict[str, Any]:
     return {
         "python": os.path.abspath(python),
         "environ": _sys_path_environ(),  # a relative PYTHONPATH means another path elsewhere
+        "home": os.path.expanduser("~"),  # the default user site lives there
         "shadowcheck": __version__,
         "probe": hashlib.sha256(PROBE.read_bytes()).hexdigest(),
     }
 
 
-def _fingerprint(python: str, answer: dict[str, Any]) -> dict[str, Any]:
+def _fingerprint(python: str, environment: TargetEnvironment) -> dict[str, Any]:
     # Installing or removing a distribution adds or removes an entry in its site-packages
     # directory, which changes that directory's mtime; replacing the interpreter (or the
     # venv's link to it) changes the stat of the path or of its target.
-    directories = dict.fromkeys([*answer["sys_path"], *answer["site_packages"]])
+    directories = dict.fromkeys([*environment.sys_path, *environment.site_packages])
     return {
         "interpreter": [_stat(python, follow_symlinks=False), _stat(python, follow_symlinks=True)],
         "directories": {d: _stat(d, follow_symlinks=True, size=False) for d in directories},
@@ -230,15 +274,20 @@ def _stat(path: str, *, follow_symlinks: bool, size: bool = True) -> list[int] |
 
 
 def _read_cache(path: Path, python: str, chosen_by: str) -> TargetEnvironment | None:
-    # Anything unreadable, corrupt, stale or from another key is a miss, never an error.
+    # Anything unreadable, corrupt, hostile (too large, nested too deep for the parser, of
+    # the wrong types), stale or from another key is a miss, never an error: the probe runs
+    # again and the file is replaced.
     try:
+        if path.stat().st_size > MAX_CACHE_BYTES:
+            return None
         entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry["key"] != _cache_key(python):
+        if not isinstance(entry, dict) or entry.get("key") != _cache_key(python):
             return None
-        if entry["fingerprint"] != _fingerprint(python, entry["answer"]):
+        environment = _environment_from_answer(python, chosen_by, entry.get("answer"))
+        if entry.get("fingerprint") != _fingerprint(python, environment):
             return None
-        return _environment_from_answer(python, chosen_by, entry["answer"])
-    except (OSError, ValueError, KeyError, TypeError, ShadowcheckError):
+        return environment
+    except (OSError, ValueError, RecursionError, MemoryError, ShadowcheckError):
         return None
 
 
