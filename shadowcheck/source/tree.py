@@ -47,7 +47,7 @@ def _matches(relative: str, name: str, patterns: tuple[str, ...]) -> bool:
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if "/" in pattern:
-            if fnmatch.fnmatchcase(relative, pattern.lstrip("./")):
+            if fnmatch.fnmatchcase(relative, pattern.removeprefix("./").removeprefix("/")):
                 return True
         elif fnmatch.fnmatchcase(name, pattern):
             return True
