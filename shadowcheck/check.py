@@ -10,8 +10,10 @@ from pathlib import Path
 from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import (
+    NO_PROGRESS,
     Finding,
     Importer,
+    Progress,
     Report,
     Severity,
     ShadowcheckError,
@@ -42,6 +44,7 @@ class Settings:
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    progress: Progress = field(default=NO_PROGRESS, compare=False)
 
 
 class Checker:
@@ -62,7 +65,10 @@ class Checker:
         }
 
     def check_tree(self, root: Path, only: Path | None = None) -> tuple[list[Finding], Project]:
+        self.settings.progress.doing("walking the tree")
         project = walk(root, self.settings.exclude)
+        self.settings.progress.advance("files walked", project.file_count)
+        self.settings.progress.doing("reading imports")
         self.sources.problems.extend(project.problems)
         index = RootIndex(project, self.finder.suffixes, self.settings.roots)
         files_by_root: dict[ImportRoot, list[Path]] = {}
@@ -109,6 +115,7 @@ class Checker:
             if file.suffix not in (".py", ".ipynb") or needle not in self.sources.data(file):
                 continue
             parsed = self.sources.imports(file)
+            self.settings.progress.advance("files read")
             if parsed is None:
                 continue
             for statement in parsed.imports:
@@ -185,6 +192,7 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         if not path.exists():
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
     first_root = paths[0] if paths[0].is_dir() else paths[0].parent
+    settings.progress.doing("asking the interpreter")
     environment = project_environment(
         settings.python, first_root, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )

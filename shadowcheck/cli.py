@@ -1,20 +1,42 @@
-"""The command line: parse, load configuration, call one function, choose the exit status."""
+"""The command line: parse, load configuration, call one function, choose the exit status.
+
+Options are declared once, in options.py or on their command below; `[tool.shadowcheck]` is their
+defaults (options.py). To add an option to `check`: one decorator on it, then read the value.
+"""
 
 from __future__ import annotations
 
+import difflib
+import io
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
+from click.core import ParameterSource
 
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
-from shadowcheck.config import find_config, load_config, validate_codes
 from shadowcheck.environment.process import Terminated
-from shadowcheck.ftypes import Problem, ShadowcheckError
-from shadowcheck.reporters import REPORTERS, verify_json, verify_text
+from shadowcheck.ftypes import NO_PROGRESS, Problem, Progress, ShadowcheckError
+from shadowcheck.options import (
+    ConfiguredCommand,
+    color_option,
+    fail_on_option,
+    no_cache_option,
+    output_file_option,
+    python_option,
+    relative_to_file,
+    rule_codes,
+    setting,
+)
+from shadowcheck.reporters import REPORTERS, STATISTICS, Display, rule_doc, text, verify_json, verify_text
+from shadowcheck.reporters.escape import ESCAPE, EscapingStream, one_line, printable
+from shadowcheck.reporters.progress import TerminalProgress
+from shadowcheck.rules import ALL_RULES, RULES_BY_CODE
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -22,20 +44,81 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # and SIGTERM. Returned, not died of, so that main() can return it to tests as well.
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
+# \b keeps click from re-flowing the lists.
+REFERENCE = """\b
+Exit status:
+  0    nothing found at or above --fail-on
+  1    findings at or above --fail-on
+  2    a problem: bad usage or configuration, an unreadable file, an
+       interpreter that cannot be asked (one line on standard error each;
+       the findings that could be made are still reported)
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
+
+\b
+The environment inspected is the first of:
+  1. --python, $SHADOWCHECK_PYTHON, or `python` in [tool.shadowcheck]
+  2. $VIRTUAL_ENV
+  3. .venv/ or venv/ in the project
+  4. $CONDA_PREFIX
+  5. the interpreter running shadowcheck (in pre-commit's own virtualenv:
+     its standard library and the project's declared dependencies)
+
+Options marked [config] can also be set in [tool.shadowcheck] in pyproject.toml,
+under the option's name (`extend-exclude = ["scratch/"]`); flags and
+environment variables override the file.
+"""
+
 
 class _DefaultToCheck(click.Group):
-    """`shadowcheck .` is `shadowcheck check .`."""
+    """`shadowcheck .` is `shadowcheck check .`; a mistyped command is not taken for a path."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        first = args[0] if args else None
+        if first not in (*self.commands, "--help", "-h", "--version", "-V"):
+            if first is not None and not first.startswith("-") and not os.path.lexists(first):
+                close = difflib.get_close_matches(first, list(self.commands), n=1)
+                if close:
+                    raise click.UsageError(f"no such command or path '{first}'; did you mean '{close[0]}'?", ctx)
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="shadowcheck")
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="shadowcheck")
 def cli() -> None:
-    """Find project files that shadow the standard library or installed packages."""
+    """Find project files that shadow the standard library or installed packages.
+
+    \b
+    shadowcheck [check] [PATH ...]   report what the project shadows (the default)
+    shadowcheck verify train.py      predict every import of `python train.py`
+    shadowcheck rule SC101           explain a rule
+    """
+
+
+cli.epilog = REFERENCE
+
+
+# --- where output goes -----------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    """One line on standard error, whatever its encoding and whatever the message holds."""
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    try:
+        click.echo(printable(one_line(message), encoding), err=True)
+    except (OSError, LookupError):
+        pass  # nowhere left to say it
+
+
+def _silence_stdout() -> None:
+    # What is still buffered for a closed or full stdout would fail again when Python exits
+    # ("Exception ignored ... BrokenPipeError", exit 120): send it to /dev/null instead.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _use_color(choice: str, stream) -> bool:
@@ -47,136 +130,239 @@ def _use_color(choice: str, stream) -> bool:
 
 
 @contextmanager
-def _output(output_file: str | None):
+def _output(output_file: str | None, escaped: bool = True) -> Iterator[TextIO]:
+    """Standard output, or ``output_file`` (UTF-8), for a report. ``escaped``: characters the
+    stream cannot encode are escaped (a patch keeps its bytes instead). A reader that stops
+    reading (`| head`) ends the output quietly, as other command-line tools do; a full disk is a
+    problem."""
     if output_file is None:
-        yield sys.stdout
+        stream = EscapingStream(sys.stdout) if escaped else sys.stdout
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+        except OSError as error:
+            _silence_stdout()
+            raise ShadowcheckError(f"cannot write to standard output: {error.strerror}") from None
         return
     try:
-        with open(output_file, "w", encoding="utf-8", newline="\n") as stream:
+        with open(output_file, "w", encoding="utf-8", errors=ESCAPE, newline="\n") as stream:
             yield stream
     except OSError as error:
         raise ShadowcheckError(f"{output_file}: cannot write: {error.strerror}") from None
 
 
-def _codes(values: tuple[str, ...], option: str) -> list[str]:
-    return validate_codes([c for v in values for c in v.split(",") if c.strip()], option)
+def _emit(write: Callable[[TextIO, bool], None], output_file: str | None, color: str, summary: str) -> None:
+    """Run ``write`` on the output; with ``output_file``, ``summary`` also goes to standard error,
+    so that a CI log still says what happened."""
+    with _output(output_file) as stream:
+        write(stream, _use_color(color, stream))
+    if output_file is not None:
+        _say(f"{summary} Report written to {output_file}.")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--python", "python", metavar="PATH", help="The interpreter whose environment to inspect.")
-@click.option(
-    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), envvar="SHADOWCHECK_OUTPUT_FORMAT",
-    show_envvar=True, default="text", show_default=True, help="Output format.",
+def _report_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        _say(f"shadowcheck: error: {problem.shown(os.getcwd())}")
+
+
+def _progress() -> TerminalProgress | Progress:
+    return TerminalProgress(sys.stderr) if sys.stderr.isatty() else NO_PROGRESS
+
+
+def exit_status(errors: int, warnings: int, problems: tuple[Problem, ...], fail_on: str, exit_zero: bool = False) -> int:
+    """The one place the exit status is decided: a problem beats findings, which beat nothing."""
+    if problems:
+        return EXIT_ERROR
+    failing = errors + (warnings if fail_on == "warning" else 0)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+@cli.command(
+    cls=ConfiguredCommand, config_from="paths", epilog=REFERENCE,
+    short_help="Report project modules that shadow the standard library or an installed package (the default command).",
 )  # fmt: skip
-@click.option("--output-file", metavar="PATH", help="Write the report to PATH instead of standard output.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes (comma-separated).")
-@click.option("--exclude", multiple=True, metavar="PATTERN", help="Replace the configured excludes.")
-@click.option("--extend-exclude", multiple=True, metavar="PATTERN", help="Exclude these too.")
-@click.option("--allow", multiple=True, metavar="MODULE", help="A module the project shadows on purpose.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found.")
-@click.option("--no-cache", is_flag=True, help="Ask the interpreter again instead of using the cached answer.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@python_option
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
+    envvar="SHADOWCHECK_OUTPUT_FORMAT", show_envvar=True, show_default=True, help="How to write the report.",
+)  # fmt: skip
+@output_file_option
+@color_option
+@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these rule codes (comma-separated or repeated).")
+@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these rule codes.")
+@setting("--exclude", multiple=True, metavar="PATTERN", help="Skip these files or directories (replaces the configured list).")
+@setting("--extend-exclude", multiple=True, metavar="PATTERN", help="Skip these too, on top of --exclude.")
+@setting("--root", "roots", multiple=True, metavar="DIR", from_file=relative_to_file,
+         help="Also an import root: a directory scripts are run from.")  # fmt: skip
+@setting("--allow", multiple=True, metavar="MODULE", help="A module name the project shadows on purpose.")
+@fail_on_option("warning")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found (problems still exit 2).")
+@click.option("--statistics", is_flag=True, help="Count the findings of each rule instead of listing them.")
+@click.option("--all-importers", is_flag=True, help="List every importing statement under a finding, not the first 5.")
+@no_cache_option
 @click.option("--diff", is_flag=True, help="Show the fix (renames and rewritten imports) as a patch; write nothing.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Rename each shadowing module and rewrite the imports that meant it.")
 @click.option("--rename", multiple=True, metavar="OLD=NEW", help="The new name for a module (default: one that shadows nothing).")
 @click.option("--allow-dirty", is_flag=True, help="Fix files that have uncommitted changes in git.")
-def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, allow, exit_zero, no_cache, diff, apply_fix, rename, allow_dirty):
-    """Report project modules that shadow the stdlib or an installed package (default: .)."""
+def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, roots, allow,
+          fail_on, exit_zero, statistics, all_importers, no_cache, diff, apply_fix, rename, allow_dirty):  # fmt: skip
+    """Report project modules that shadow the standard library or an installed package.
+
+    Each PATH (default: .) is a project root; a file PATH checks that file only.
+    """
+    if statistics and output_format not in STATISTICS:
+        raise click.UsageError(f"--statistics writes {', '.join(sorted(STATISTICS))}, not {output_format}")
     if diff and apply_fix:
         raise click.UsageError("give one of --diff (show) and --fix (write)")
-    if (diff or apply_fix) and output_format != "text":
-        raise click.UsageError("--diff and --fix print a patch or a summary, not --format " + output_format)
+    if (diff or apply_fix) and (output_format != "text" or statistics):
+        raise click.UsageError(f"--diff and --fix print a patch or a summary, not --output-format {output_format}")
     if (rename or allow_dirty) and not (diff or apply_fix):
         raise click.UsageError("--rename and --allow-dirty go with --diff or --fix")
-    paths = tuple(Path(p) for p in paths) or (Path("."),)
-    config_path = find_config(paths[0].resolve())
-    config = load_config(config_path) if config_path else {}
-    # Flags beat pyproject.toml, which beats the defaults.
-    selected = _codes(select, "--select") if select else config.get("select")
+    users_python, configured_python = _python_choice(python)
+    progress = _progress()
     settings = Settings(
-        paths=paths,
-        python=_users_python(python),
-        configured_python=config.get("python"),
-        exclude=(*(exclude or config.get("exclude", ())), *config.get("extend_exclude", ()), *extend_exclude),
-        roots=tuple(Path(r) for r in config.get("roots", ())),
-        allow=frozenset((*config.get("allow", ()), *allow)),
-        select=None if selected is None else frozenset(selected),
-        ignore=frozenset((*config.get("ignore", ()), *_codes(ignore, "--ignore"))),
+        paths=tuple(Path(p) for p in paths) or (Path("."),),
+        python=users_python,
+        configured_python=configured_python,
+        exclude=(*exclude, *extend_exclude),
+        roots=tuple(Path(r) for r in roots),
+        allow=frozenset(allow),
+        select=select or None,
+        ignore=ignore,
         use_cache=not no_cache,
+        progress=progress,
     )
-    report = run_check(settings)
+    try:
+        report = run_check(settings)
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.close()
     if diff or apply_fix:
         raise SystemExit(_fix(report, settings, diff, rename, allow_dirty, output_file))
-    with _output(output_file) as stream:
-        REPORTERS[output_format](report, stream, _use_color(color, stream))
-    for problem in report.problems:
-        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
-    raise SystemExit(exit_status(bool(report.findings), report.problems, exit_zero))
+    writer = STATISTICS[output_format] if statistics else REPORTERS[output_format]
+    _emit(
+        lambda stream, use_color: writer(report, stream, Display(color=use_color, all_importers=all_importers)),
+        output_file, color, text.summary(report),
+    )  # fmt: skip
+    _report_problems(report.problems)
+    raise SystemExit(exit_status(report.errors, report.warnings, report.problems, fail_on, exit_zero))
+
+
+def _python_choice(python: str | None) -> tuple[str | None, str | None]:
+    """(the user's interpreter, the repository's): --python and $SHADOWCHECK_PYTHON are the
+    user's own choice, always run; `python` in [tool.shadowcheck] is the repository's, which
+    environment/trust.py decides about. (--python "" is a mistake to report, not "none".)"""
+    if click.get_current_context().get_parameter_source("python") is ParameterSource.DEFAULT_MAP:
+        return None, python
+    return python, None
 
 
 def _fix(report, settings: Settings, diff: bool, rename: tuple[str, ...], allow_dirty: bool, output_file: str | None) -> int:
     from shadowcheck.fix.command import FixRequest, parse_rename, run_fix  # libcst: only when fixing
 
-    for problem in report.problems:
-        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
+    _report_problems(report.problems)
     if report.problems:
-        click.echo("shadowcheck: error: the check was incomplete; nothing was fixed", err=True)
+        _say("shadowcheck: error: the check was incomplete; nothing was fixed")
         return EXIT_ERROR
     request = FixRequest(
         write=not diff, renames=parse_rename(rename), allow_dirty=allow_dirty, python=settings.python,
         exclude=settings.exclude, environ=settings.environ, use_cache=settings.use_cache,
     )  # fmt: skip
-    with _output(output_file) as stream:
+    with _output(output_file, escaped=False) as stream:  # a patch keeps the bytes of its names
         return run_fix(report, request, stream, click.get_text_stream("stderr"))
 
+
+# --- verify ----------------------------------------------------------------------------------
 
 VERIFY_REPORTERS = {"text": verify_text.write, "json": verify_json.write}
 
 
-@cli.command()
+@cli.command(
+    cls=ConfiguredCommand, config_from="script", epilog=REFERENCE,
+    short_help="Predict whether `python SCRIPT` (or -m MODULE) imports what is installed, without running it.",
+)  # fmt: skip
 @click.argument("script", required=False, type=click.Path(path_type=Path))
 @click.option("-m", "module", metavar="MODULE", help="Predict `python -m MODULE` instead of a script.")
 @click.option("--reference", is_flag=True, help="Verify the reference Keras CNN script as if it sat in the working directory.")
-@click.option("--python", "python", metavar="PATH", help="The interpreter that will run the script.")
+@python_option
 @click.option("--safe-path", "-P", "safe_path", is_flag=True, help="Predict `python -P` (no script directory on sys.path).")
-# No SHADOWCHECK_OUTPUT_FORMAT here: it names check's formats (sarif, github ...),
-# which verify does not have.
-@click.option("--format", "output_format", type=click.Choice(sorted(VERIFY_REPORTERS)), default="text", show_default=True)
-@click.option("--output-file", metavar="PATH", help="Write the report to PATH instead of standard output.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("--no-cache", is_flag=True, help="Ask the interpreter again instead of using the cached answer.")
-def verify(script, module, reference, python, safe_path, output_format, output_file, color, no_cache):
-    """Predict whether `python SCRIPT` (or -m MODULE) imports the installed packages."""
+# No SHADOWCHECK_OUTPUT_FORMAT here: it names check's formats (sarif, github ...), which verify lacks.
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(sorted(VERIFY_REPORTERS)), default="text",
+    show_default=True, help="How to write the report.",
+)  # fmt: skip
+@output_file_option
+@color_option
+@click.option("--show-ok", is_flag=True, help="List every import that resolves as intended, not just how many.")
+@fail_on_option("error")
+@no_cache_option
+def verify(script, module, reference, python, safe_path, output_format, output_file, color, show_ok, fail_on, no_cache):
+    """Predict whether `python SCRIPT` (or `python -m MODULE`) imports the installed packages.
+
+    Nothing is run: sys.path is built as CPython builds it for that run and every import of the
+    script, and of the project modules it reaches, is resolved as the import system would.
+    """
     if sum((script is not None, module is not None, reference)) != 1:
         raise click.UsageError("give exactly one of SCRIPT, -m MODULE or --reference")
+    progress = _progress()
+    users_python, configured_python = _python_choice(python)
     settings = VerifySettings(
         target=Target(script=script, module=module, reference=reference),
-        python=_users_python(python),
+        python=users_python,
+        configured_python=configured_python,
         use_cache=not no_cache,
         safe_path=safe_path,
+        progress=progress,
     )
-    verification = run_verify(settings)
-    with _output(output_file) as stream:
-        VERIFY_REPORTERS[output_format](verification, stream, _use_color(color, stream))
-    for problem in verification.problems:
-        click.echo(f"shadowcheck: error: {problem.shown(os.getcwd())}", err=True)
-    raise SystemExit(exit_status(bool(verification.errors), verification.problems, exit_zero=False))
+    try:
+        verification = run_verify(settings)
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.close()
+    writer = VERIFY_REPORTERS[output_format]
+    _emit(
+        lambda stream, use_color: writer(verification, stream, Display(color=use_color, show_ok=show_ok)),
+        output_file, color, verify_text.summary(verification),
+    )  # fmt: skip
+    _report_problems(verification.problems)
+    raise SystemExit(exit_status(verification.errors, verification.warnings, verification.problems, fail_on))
 
 
-def _users_python(option: str | None) -> str | None:
-    # --python "" is a mistake to report, not "no choice"; an empty variable is unset.
-    return option if option is not None else os.environ.get("SHADOWCHECK_PYTHON") or None
+# --- rule ------------------------------------------------------------------------------------
 
 
-def exit_status(found: bool, problems: tuple[Problem, ...], exit_zero: bool) -> int:
-    """The one place the exit status is decided."""
-    if problems:
-        return EXIT_ERROR
-    if found and not exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+@cli.command(short_help="Explain a rule: what it does, why it matters, an example and the fix.")
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Every rule, in code order.")
+def rule(code, every):
+    """Explain rule CODE (SC101, or its name: shadows-installed-package)."""
+    if (code is None) == (not every):
+        raise click.UsageError("give a rule code or --all")
+    if every:
+        rules = ALL_RULES
+    else:
+        by_name = {r.name: r for r in ALL_RULES}
+        found = RULES_BY_CODE.get(code.strip().upper()) or by_name.get(code.strip().lower())
+        if found is None:
+            raise click.UsageError(f"unknown rule '{code}'; known: {', '.join(RULES_BY_CODE)}")
+        rules = (found,)
+    _emit(lambda stream, _: stream.write("\n".join(rule_doc.markdown(r) for r in rules)), None, "never", "")
+    raise SystemExit(EXIT_CLEAN)
+
+
+def _usage_line(error: click.ClickException) -> str:
+    """A usage error on one line, with where to read more (click's own takes four)."""
+    message = " ".join(error.format_message().split())
+    ctx = getattr(error, "ctx", None)
+    if isinstance(error, click.UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,14 +374,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exit:
         return exit.exit_code
     except click.ClickException as error:
-        error.show()
+        _say(f"shadowcheck: error: {_usage_line(error)}")
         return EXIT_ERROR
     except click.exceptions.Abort as abort:
         # click turns a KeyboardInterrupt during the command into Abort.
         click.echo("shadowcheck: interrupted", err=True)
         return EXIT_INTERRUPTED if isinstance(abort.__context__, KeyboardInterrupt) else EXIT_ERROR
     except ShadowcheckError as error:
-        click.echo(f"shadowcheck: error: {error}", err=True)
+        _say(f"shadowcheck: error: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("shadowcheck: interrupted", err=True)

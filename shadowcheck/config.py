@@ -1,4 +1,8 @@
-"""`[tool.shadowcheck]` in pyproject.toml: read, validated, and nothing else."""
+"""`[tool.shadowcheck]` in pyproject.toml: found and read as TOML, and nothing else.
+
+Which keys exist, their types and what they mean are the command line's options
+(options.py): the table is only the defaults of those options.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import sys
 from pathlib import Path
 
 from shadowcheck.ftypes import ShadowcheckError
+from shadowcheck.paths import relative
 from shadowcheck.rules import RULES_BY_CODE
 
 if sys.version_info >= (3, 11):
@@ -13,71 +18,59 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-# key -> the type its value must have ("list" of strings or "str").
-KNOWN_KEYS = {
-    "exclude": "list",
-    "extend-exclude": "list",
-    "roots": "list",
-    "allow": "list",
-    "select": "list",
-    "ignore": "list",
-    "python": "str",
-}
+TABLE = "[tool.shadowcheck]"
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` that has a [tool.shadowcheck] table,
-    stopping at the top of a git checkout."""
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest pyproject.toml at or above ``start`` whose ``tool.shadowcheck`` table exists,
+    with that table, stopping at the top of a git checkout.
+
+    Every pyproject.toml met is parsed: `[tool."shadowcheck"]`, `[ tool.shadowcheck ]` and
+    dotted keys (`tool.shadowcheck.allow = [...]`) are the same table to TOML, and text that
+    merely looks like the header (in a comment, in a string) is not one.
+    """
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and b"[tool.shadowcheck" in pyproject.read_bytes():
-            return pyproject
+        if pyproject.is_file():
+            table = _table(pyproject, _parse(pyproject))
+            if table is not None:
+                return pyproject, table
         if (candidate / ".git").exists():
             break
     return None
 
 
-def validate_codes(codes, origin: str) -> list[str]:
-    """Upper-cased rule codes; an unknown one is an error that lists the known ones."""
+def _parse(pyproject: Path) -> dict:
+    shown = relative(pyproject, Path.cwd())
+    try:
+        with pyproject.open("rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise ShadowcheckError(f"{shown}: cannot read: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        # tomllib's message already says where: "Expected '=' ... (at line 3, column 7)".
+        raise ShadowcheckError(f"{shown}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ShadowcheckError(f"{shown}: invalid TOML: nested too deeply") from None
+
+
+def _table(pyproject: Path, document: dict) -> dict | None:
+    tool = document.get("tool")
+    if not isinstance(tool, dict) or "shadowcheck" not in tool:
+        return None  # `tool = "x"` is someone else's business
+    table = tool["shadowcheck"]
+    if not isinstance(table, dict):
+        raise ShadowcheckError(f"{relative(pyproject, Path.cwd())}: {TABLE} must be a table")
+    return table
+
+
+def validate_codes(codes) -> list[str]:
+    """Upper-cased rule codes; an unknown one is a ValueError that lists the known ones."""
     result = []
     for code in codes:
         normalized = str(code).strip().upper()
         if normalized not in RULES_BY_CODE:
-            known = ", ".join(RULES_BY_CODE)
-            raise ShadowcheckError(f"{origin}: unknown rule code '{code}'; known codes: {known}")
+            raise ValueError(f"unknown rule code '{code}'; known codes: {', '.join(RULES_BY_CODE)}")
         result.append(normalized)
     return result
-
-
-def load_config(pyproject: Path) -> dict:
-    """The validated [tool.shadowcheck] table, with paths made absolute and keys snake_cased."""
-    try:
-        with pyproject.open("rb") as stream:
-            document = tomllib.load(stream)
-    except OSError as error:
-        raise ShadowcheckError(f"{pyproject}: cannot read: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ShadowcheckError(f"{pyproject}: invalid TOML: {error}") from None
-    table = document.get("tool", {}).get("shadowcheck", {})
-    if not isinstance(table, dict):
-        raise ShadowcheckError(f"{pyproject}: [tool.shadowcheck] must be a table")
-    config: dict = {}
-    for key, value in table.items():
-        expected = KNOWN_KEYS.get(key)
-        if expected is None:
-            known = ", ".join(sorted(KNOWN_KEYS))
-            raise ShadowcheckError(f"{pyproject}: unknown key '{key}' in [tool.shadowcheck]; known keys: {known}")
-        if expected == "str" and not isinstance(value, str):
-            raise ShadowcheckError(f"{pyproject}: '{key}' in [tool.shadowcheck] must be a string")
-        if expected == "list" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ShadowcheckError(f"{pyproject}: '{key}' in [tool.shadowcheck] must be a list of strings")
-        if key in ("select", "ignore"):
-            value = validate_codes(value, f"{pyproject}: '{key}'")
-        config[key.replace("-", "_")] = value
-    base = pyproject.parent
-    if "roots" in config:
-        config["roots"] = [str((base / r).resolve()) for r in config["roots"]]
-    if "python" in config and ("/" in config["python"] or config["python"].startswith(".")):
-        config["python"] = str(base / config["python"])
-    return config

@@ -237,3 +237,24 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(f.severity is Severity.WARNING for f in self.findings)
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+class Progress:
+    """What a long run is doing, for someone watching a terminal.
+
+    Engines call it as they go and never read anything back: it cannot change a result. This
+    base class ignores every call (the default, and what tests and pipes get); the command line
+    passes reporters/progress.py's TerminalProgress when standard error is a terminal.
+    """
+
+    def doing(self, what: str) -> None:
+        """A stage begins: "asking the interpreter", "walking the tree", "reading imports"."""
+
+    def advance(self, what: str, count: int = 1) -> None:
+        """``count`` more of ``what`` are done: "files walked", "files read"."""
+
+
+NO_PROGRESS = Progress()

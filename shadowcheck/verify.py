@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.environment.import_names import install_hint
-from shadowcheck.ftypes import Problem, ShadowcheckError, Shadowed, TargetEnvironment
+from shadowcheck.ftypes import NO_PROGRESS, Problem, Progress, ShadowcheckError, Shadowed, TargetEnvironment
 from shadowcheck.importsystem.finders import (
     NAMESPACE,
     Resolution,
@@ -46,10 +46,12 @@ class Target:
 @dataclass(frozen=True)
 class VerifySettings:
     target: Target
-    python: str | None = None
+    python: str | None = None  # the user's --python or $SHADOWCHECK_PYTHON
+    configured_python: str | None = None  # `python` in [tool.shadowcheck]: trust.py decides
     use_cache: bool = True
     safe_path: bool = False  # -P; PYTHONSAFEPATH in ``environ`` counts too
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    progress: Progress = field(default=NO_PROGRESS, compare=False)
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,10 @@ def absolute_name(statement: ImportStatement, package: str | None) -> tuple[str 
 class _Walk:
     """Resolves the imports of the script and of every project module they reach."""
 
-    def __init__(self, resolver: RunResolver, cwd: Path):
+    def __init__(self, resolver: RunResolver, cwd: Path, progress: Progress = NO_PROGRESS):
         self.resolver = resolver
         self.cwd = cwd
+        self.progress = progress
         self.sources = SourceStore()
         env = resolver.environment
         self.predictor = Predictor(resolver.suffixes, env.version, env.stdlib_module_names, self.sources.defined)
@@ -145,6 +148,7 @@ class _Walk:
         while self._queue:
             file = self._queue.pop(0)
             parsed = self.sources.imports(file.path)
+            self.progress.advance("files read")
             # A file that cannot be read is one problem; the rest of the run is still predicted.
             for statement in parsed.imports if parsed is not None else ():
                 if not statement.type_checking:
@@ -287,7 +291,8 @@ def _order(records: list[VerifiedImport]) -> tuple[VerifiedImport, ...]:
 
 
 def verify(
-    target: Target, environment: TargetEnvironment, cwd: Path, environ: Mapping[str, str], safe_path: bool = False
+    target: Target, environment: TargetEnvironment, cwd: Path, environ: Mapping[str, str], safe_path: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> Verification:
     """Predict every import of one run of ``target`` with ``environment``'s interpreter."""
     safe = safe_path or bool(environ.get("PYTHONSAFEPATH"))
@@ -301,7 +306,7 @@ def verify(
         path0 = None if safe else os.path.realpath(cwd)
         startup = startup | runpy_modules(environment.version)
         resolver = RunResolver(environment, run_path(environment, path0, cwd, environ), cwd, startup)
-        walk = _Walk(resolver, cwd)
+        walk = _Walk(resolver, cwd, progress)
         first, shown = _module_target(target.module, resolver, walk)
     else:
         script = REFERENCE_SCRIPT if target.reference else Path(os.path.abspath(cwd / target.script))
@@ -316,7 +321,7 @@ def verify(
         home = os.path.realpath(cwd) if target.reference else os.path.dirname(os.path.realpath(script))
         resolver = RunResolver(environment, run_path(environment, None if safe else home, cwd, environ), cwd, startup)
         resolver.main = str(script)
-        walk = _Walk(resolver, cwd)
+        walk = _Walk(resolver, cwd, progress)
         first, shown = _File(script, None), relative(script, cwd)
     walk.run(first)
     records = list(walk.records.values()) + walk.scan()
@@ -355,7 +360,11 @@ def _module_target(module: str, resolver: RunResolver, walk: _Walk) -> tuple[_Fi
 def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verification:
     """Choose the interpreter as `check` does, ask it, and verify the target."""
     cwd = cwd or Path.cwd()
-    environment = project_environment(settings.python, cwd, settings.environ, use_cache=settings.use_cache)
-    result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path)
+    settings.progress.doing("asking the interpreter")
+    environment = project_environment(
+        settings.python, cwd, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
+    )
+    settings.progress.doing("reading imports")
+    result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path, settings.progress)
     note = describe_environment(environment, cwd)
     return dataclasses.replace(result, python_note=note, problems=(*environment.problems, *result.problems))

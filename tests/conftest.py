@@ -201,3 +201,39 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("SHADOWCHECK_CACHE_DIR", str(directory))
     return directory
+
+
+# --- the command line, in-process ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliRun:
+    status: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """``cli(*argv, cwd=DIR, env={"NAME": "value" or None})`` runs ``main(argv)`` in-process in
+    DIR (the test's working directory otherwise) with those environment variables set (None:
+    unset), and returns its exit status and what it wrote. Every CLI test runs through here."""
+    from shadowcheck.cli import main
+
+    def run(*argv: str, cwd: Path | None = None, env: dict[str, str | None] | None = None) -> CliRun:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        for name, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        status = main([str(arg) for arg in argv])
+        captured = capsys.readouterr()
+        return CliRun(status, captured.out, captured.err)
+
+    return run

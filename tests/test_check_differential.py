@@ -164,7 +164,7 @@ def reported(python: str, project: Path, capsys) -> set[tuple[str, str]]:
     status = main(["check", "--format", "json", "--python", python, "--no-cache", str(project)])
     out = capsys.readouterr().out
     assert status in (0, 1), out
-    return {(f["root"], f["module"]) for f in json.loads(out)["findings"]}
+    return {(f["import_root"], f["module"]) for f in json.loads(out)["findings"]}
 
 
 @pytest.mark.parametrize("seed", range(100), ids=lambda s: f"seed{s}")

@@ -12,30 +12,36 @@ from pathlib import Path
 import pytest
 
 from conftest import make_tree
-from shadowcheck.cli import main
 from shadowcheck.verify import REFERENCE_SCRIPT
 
 
-def run(capsys, monkeypatch, cwd: Path, *args: str) -> tuple[int, str, str]:
-    monkeypatch.chdir(cwd)
-    monkeypatch.delenv("PYTHONPATH", raising=False)
-    code = main(["verify", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+@pytest.fixture
+def run(cli):
+    """`shadowcheck verify ARGS` in ``cwd``, PYTHONPATH unset; (status, out, err)."""
+
+    def run_in(cwd: Path, *args: str) -> tuple[int, str, str]:
+        result = cli("verify", *args, cwd=cwd, env={"PYTHONPATH": None})
+        return result.status, result.out, result.err
+
+    return run_in
 
 
-def verify_json(capsys, monkeypatch, cwd: Path, *args: str) -> tuple[int, dict]:
-    code, out, err = run(capsys, monkeypatch, cwd, "--format", "json", *args)
-    assert code in (0, 1), err
-    return code, json.loads(out)
+@pytest.fixture
+def verify_json(run):
+    def run_json(cwd: Path, *args: str) -> tuple[int, dict]:
+        code, out, err = run(cwd, "--format", "json", *args)
+        assert code in (0, 1), err
+        return code, json.loads(out)
+
+    return run_json
 
 
 # --- against the demo venv -----------------------------------------------------------------
 
 
-def test_clean_script_is_ok(tmp_path, capsys, monkeypatch, target_venv):
+def test_clean_script_is_ok(verify_json, tmp_path, target_venv):
     make_tree(tmp_path, {"train.py": "import demopkg.models\nimport demosingle\nimport json\n"})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 0
     assert [(i["module"], i["status"], i["kind"]) for i in document["imports"]] == [
         ("demopkg.models", "ok", "site-packages"),
@@ -45,9 +51,9 @@ def test_clean_script_is_ok(tmp_path, capsys, monkeypatch, target_venv):
     assert document["sys_path"][0] == str(tmp_path.resolve())
 
 
-def test_shadowed_import_has_the_documented_shape(tmp_path, capsys, monkeypatch, target_venv):
+def test_shadowed_import_has_the_documented_shape(verify_json, tmp_path, target_venv):
     make_tree(tmp_path, {"demopkg.py": "", "train.py": "import json\nfrom demopkg.models import Sequential\n"})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 1
     first = document["imports"][0]
     assert first == {
@@ -67,24 +73,25 @@ def test_shadowed_import_has_the_documented_shape(tmp_path, capsys, monkeypatch,
         },
         "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
         "fix": "rename demopkg.py so that 'demopkg' imports demo-pkg 1.0",
-        "importers": [],
+        "guarded": False,
+        "required_by": [],
     }
     assert document["imports"][1]["status"] == "ok"  # failing ones first
 
 
-def test_scan_names_installed_importers_from_requires_dist(tmp_path, capsys, monkeypatch, target_venv):
+def test_scan_names_installed_importers_from_requires_dist(verify_json, tmp_path, target_venv):
     # demo-pkg declares Requires-Dist: demo-single, so demo-pkg imports the shadow.
     make_tree(tmp_path, {"demosingle.py": "", "train.py": "import demopkg\n"})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 1
     scanned = [i for i in document["imports"] if i["line"] is None]
     assert [(i["module"], i["status"], i["path"]) for i in scanned] == [("demosingle", "shadowed", "demosingle.py")]
-    assert scanned[0]["importers"] == [{"name": "demo-pkg", "version": "1.0"}]
+    assert scanned[0]["required_by"] == [{"name": "demo-pkg", "version": "1.0"}]
 
 
-def test_transitive_local_imports_are_followed(tmp_path, capsys, monkeypatch, target_venv):
+def test_transitive_local_imports_are_followed(verify_json, tmp_path, target_venv):
     make_tree(tmp_path, {"models.py": "import demons.functools\nimport nothere_xyz\n", "train.py": "import models\n"})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 1
     found = {(i["path"], i["line"], i["module"]): i["status"] for i in document["imports"]}
     assert found == {
@@ -94,10 +101,10 @@ def test_transitive_local_imports_are_followed(tmp_path, capsys, monkeypatch, ta
     }
 
 
-def test_guarded_missing_import_is_a_warning(tmp_path, capsys, monkeypatch, target_venv):
+def test_guarded_missing_import_is_a_warning(verify_json, tmp_path, target_venv):
     source = "try:\n    import cv2\nexcept ImportError:\n    cv2 = None\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import sklearn\n"
     make_tree(tmp_path, {"train.py": source})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 0
     cv2 = document["imports"][0]
     assert (cv2["module"], cv2["status"], cv2["severity"]) == ("cv2", "missing", "warning")
@@ -105,40 +112,40 @@ def test_guarded_missing_import_is_a_warning(tmp_path, capsys, monkeypatch, targ
     assert "sklearn" not in {i["module"] for i in document["imports"]}
 
 
-def test_missing_import_names_the_distribution(tmp_path, capsys, monkeypatch, target_venv):
+def test_missing_import_names_the_distribution(run, tmp_path, target_venv):
     make_tree(tmp_path, {"train.py": "import sklearn\n"})
-    code, out, _ = run(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, out, _ = run(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 1
-    assert "train.py:1: missing sklearn -> nowhere (missing)" in out
-    assert "will fail: ModuleNotFoundError: No module named 'sklearn'" in out
-    assert "pip install scikit-learn" in out
+    assert out.splitlines()[:3] == [
+        "missing sklearn",
+        "    train.py:1 `import sklearn` will fail: ModuleNotFoundError: No module named 'sklearn'",
+        "    fix: pip install scikit-learn  (the distribution that provides 'sklearn')",
+    ]
 
 
-def test_python_m_resolves_relative_imports(tmp_path, capsys, monkeypatch, target_venv):
+def test_python_m_resolves_relative_imports(verify_json, tmp_path, target_venv):
     make_tree(tmp_path, {"pkg/__init__.py": "", "pkg/run.py": "from . import util\nfrom .util import x\n", "pkg/util.py": ""})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "-m", "pkg.run", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "-m", "pkg.run", "--python", target_venv.python)
     assert code == 0
     assert [i["module"] for i in document["imports"]] == ["pkg", "pkg.util"]
 
 
-def test_relative_import_in_a_script_fails(tmp_path, capsys, monkeypatch, target_venv):
+def test_relative_import_in_a_script_fails(verify_json, tmp_path, target_venv):
     make_tree(tmp_path, {"train.py": "from . import util\n"})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "train.py", "--python", target_venv.python)
+    code, document = verify_json(tmp_path, "train.py", "--python", target_venv.python)
     assert code == 1
     assert document["imports"][0]["predicted_error"] == (
         "ImportError: attempted relative import with no known parent package"
     )
 
 
-def test_pythonpath_and_safe_path(tmp_path, capsys, monkeypatch, target_venv):
+def test_pythonpath_and_safe_path(cli, tmp_path, target_venv):
     make_tree(tmp_path, {"lib/demosingle.py": "", "app/demopkg.py": "", "app/train.py": "import demosingle\nimport demopkg\n"})
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PYTHONPATH", "lib")
-    assert main(["verify", "app/train.py", "--python", target_venv.python, "--format", "json", "--output-file", "out.json"]) == 1
+    args = ("app/train.py", "--python", target_venv.python, "--format", "json", "--output-file", "out.json")
+    assert cli("verify", *args, cwd=tmp_path, env={"PYTHONPATH": "lib"}).status == 1
     statuses = {i["module"]: i["status"] for i in json.loads((tmp_path / "out.json").read_text())["imports"]}
     assert statuses == {"demosingle": "shadowed", "demopkg": "shadowed"}
-    monkeypatch.delenv("PYTHONPATH")
-    assert main(["verify", "-P", "app/train.py", "--python", target_venv.python, "--format", "json", "--output-file", "out.json"]) == 0
+    assert cli("verify", "-P", *args, env={"PYTHONPATH": None}).status == 0
 
 
 @pytest.mark.parametrize(
@@ -158,17 +165,17 @@ def test_pythonpath_and_safe_path(tmp_path, capsys, monkeypatch, target_venv):
         pytest.param({"app/x.py": ""}, ["app"], "can't find '__main__' module", id="directory-without-main"),
     ],
 )
-def test_errors_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, target_venv, files, args, message):
+def test_errors_are_one_line_and_exit_2(run, tmp_path, target_venv, files, args, message):
     make_tree(tmp_path, files)
-    code, out, err = run(capsys, monkeypatch, tmp_path, *args, "--python", target_venv.python)
+    code, out, err = run(tmp_path, *args, "--python", target_venv.python)
     assert code == 2
     assert err.startswith("shadowcheck: error:") and message in err and err.count("\n") == 1
 
 
-def test_directory_runs_its_main_and_import_main_is_the_script(tmp_path, capsys, monkeypatch, target_venv):
+def test_directory_runs_its_main_and_import_main_is_the_script(verify_json, tmp_path, target_venv):
     # `python app` runs app/__main__.py with app/ first on sys.path; `import __main__` is that file.
     make_tree(tmp_path, {"app/__main__.py": "import __main__\nimport helper\n", "app/helper.py": ""})
-    code, report = verify_json(capsys, monkeypatch, tmp_path, "app", "--python", target_venv.python)
+    code, report = verify_json(tmp_path, "app", "--python", target_venv.python)
     assert code == 0
     statuses = {(i["module"], i["status"], i["kind"]) for i in report["imports"]}
     assert statuses == {("__main__", "ok", "project"), ("helper", "ok", "project")}
@@ -180,8 +187,8 @@ def test_directory_runs_its_main_and_import_main_is_the_script(tmp_path, capsys,
     "args",
     [pytest.param([], id="none"), pytest.param(["t.py", "-m", "x"], id="script-and-module"), pytest.param(["t.py", "--reference"], id="script-and-reference")],
 )
-def test_usage_errors(tmp_path, capsys, monkeypatch, args):
-    code, _, err = run(capsys, monkeypatch, tmp_path, *args)
+def test_usage_errors(run, tmp_path, args):
+    code, _, err = run(tmp_path, *args)
     assert code == 2 and "exactly one of SCRIPT, -m MODULE or --reference" in err
 
 
@@ -198,17 +205,17 @@ def _last_error_line(result: subprocess.CompletedProcess) -> str:
 
 
 @needs_ml
-def test_reference_in_a_clean_directory_is_ok(tmp_path, capsys, monkeypatch):
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+def test_reference_in_a_clean_directory_is_ok(verify_json, tmp_path):
+    code, document = verify_json(tmp_path, "--reference", "--python", sys.executable)
     assert code == 0
     assert {i["status"] for i in document["imports"]} == {"ok"}
     assert {"keras", "numpy", "keras.models", "sklearn.datasets"} <= {i["module"] for i in document["imports"]}
 
 
 @needs_ml
-def test_reference_beside_keras_py_predicts_the_real_error(tmp_path, capsys, monkeypatch):
+def test_reference_beside_keras_py_predicts_the_real_error(verify_json, tmp_path):
     make_tree(tmp_path, {"keras.py": ""})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+    code, document = verify_json(tmp_path, "--reference", "--python", sys.executable)
     assert code == 1
     keras = [i for i in document["imports"] if i["module"].split(".")[0] == "keras"]
     assert keras and {i["status"] for i in keras} == {"shadowed"}
@@ -223,15 +230,15 @@ def test_reference_beside_keras_py_predicts_the_real_error(tmp_path, capsys, mon
 
 
 @needs_ml
-def test_reference_beside_torch_py_reports_the_scanned_shadow(tmp_path, capsys, monkeypatch):
+def test_reference_beside_torch_py_reports_the_scanned_shadow(verify_json, tmp_path):
     make_tree(tmp_path, {"torch.py": ""})
-    code, document = verify_json(capsys, monkeypatch, tmp_path, "--reference", "--python", sys.executable)
+    code, document = verify_json(tmp_path, "--reference", "--python", sys.executable)
     assert code == 1
     (torch,) = [i for i in document["imports"] if i["status"] != "ok"]
     assert (torch["module"], torch["line"], torch["path"], torch["kind"]) == ("torch", None, "torch.py", "project")
     # keras 3 does not list torch in Requires-Dist (its torch backend imports it anyway), so
     # metadata names no installed importer; verify must not invent one.
-    assert torch["importers"] == []
+    assert torch["required_by"] == []
     shutil.copy(REFERENCE_SCRIPT, tmp_path / "cnn_train.py")
     result = subprocess.run([sys.executable, "cnn_train.py", "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
@@ -239,7 +246,7 @@ def test_reference_beside_torch_py_reports_the_scanned_shadow(tmp_path, capsys, 
     assert "'torch' is not a package" in _last_error_line(result)
 
 
-def test_broken_distribution_metadata_is_reported_and_exits_2(tmp_path, capsys, monkeypatch):
+def test_broken_distribution_metadata_is_reported_and_exits_2(run, tmp_path):
     from conftest import create_venv
 
     venv = create_venv(tmp_path / "venv")
@@ -247,15 +254,15 @@ def test_broken_distribution_metadata_is_reported_and_exits_2(tmp_path, capsys, 
     broken.mkdir()
     (broken / "METADATA").write_text("Metadata-Version: 2.1\nVersion: 1.0\n")  # no Name
     make_tree(tmp_path / "project", {"t.py": "import os\n"})
-    code, out, err = run(capsys, monkeypatch, tmp_path / "project", "t.py", "--python", venv.python)
+    code, out, err = run(tmp_path / "project", "t.py", "--python", venv.python)
     assert code == 2
     assert "broken-1.0.dist-info" in err and err.startswith("shadowcheck: error:") and "Traceback" not in err
 
 
-def test_an_unparsable_module_costs_only_itself(tmp_path, capsys, monkeypatch, target_venv):
+def test_an_unparsable_module_costs_only_itself(run, tmp_path, target_venv):
     # The script's other imports are still predicted; the broken file is one line on stderr.
     make_tree(tmp_path, {"t.py": "import m\nimport demopkg.models\n", "m.py": "def (:\n", "demopkg.py": ""})
-    code, out, err = run(capsys, monkeypatch, tmp_path, "t.py", "--format", "json", "--python", target_venv.python)
+    code, out, err = run(tmp_path, "t.py", "--format", "json", "--python", target_venv.python)
     assert code == 2 and err.count("\n") == 1 and "m.py:1" in err
     statuses = {(i["module"], i["status"]) for i in json.loads(out)["imports"]}
     assert statuses == {("m", "ok"), ("demopkg.models", "shadowed")}

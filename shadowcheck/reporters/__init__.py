@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from shadowcheck.ftypes import Report
-from shadowcheck.reporters import concise, github, json_, sarif, text
+from shadowcheck.reporters import concise, github, json_, sarif, statistics, text
+from shadowcheck.reporters.display import Display
 
-# Each writes a whole report; `color` is only honoured by formats meant for terminals.
-Writer = Callable[[Report, TextIO, bool], None]
+# Each writes a whole report; Display says how (colour, how many importers, ...).
+Writer = Callable[[Report, TextIO, Display], None]
 
 REPORTERS: dict[str, Writer] = {
     "text": text.write,
@@ -18,3 +19,13 @@ REPORTERS: dict[str, Writer] = {
     "github": github.write,
     "concise": concise.write,
 }
+
+# --statistics: ruff's tab-separated table, or a JSON list; a count per rule means nothing to a
+# SARIF viewer or to Actions annotations, so those formats have none (as in ruff).
+STATISTICS: dict[str, Writer] = {
+    "text": statistics.write_text,
+    "concise": statistics.write_text,
+    "json": statistics.write_json,
+}
+
+__all__ = ["REPORTERS", "STATISTICS", "Display", "Writer"]

@@ -1,8 +1,15 @@
-"""The lines under a finding's message, as plain text, for formats that carry one message."""
+"""The lines under a finding's message, as plain text, for every format that shows them.
+
+A finding can have thousands of importers (a shadowed `torch` in a monorepo): the human formats
+show the first few and say how many more there are; JSON keeps them all.
+"""
 
 from __future__ import annotations
 
 from shadowcheck.ftypes import Finding, Importer
+
+TEXT_IMPORTERS = 5  # under a finding in `text`, unless --all-importers
+MESSAGE_IMPORTERS = 3  # inside a github annotation's or a SARIF result's message
 
 
 def importer_line(finding: Finding, importer: Importer) -> str:
@@ -15,9 +22,23 @@ def importer_line(finding: Finding, importer: Importer) -> str:
     return f"{importer.path}:{importer.line} `{importer.statement}` {outcome}"
 
 
-def details(finding: Finding) -> list[str]:
-    """Each importer on its line, then the help."""
-    lines = [importer_line(finding, importer) for importer in finding.importers]
+def more(hidden: int) -> str:
+    return f"... and {hidden} more importer{'' if hidden == 1 else 's'}"
+
+
+def shown_importers(finding: Finding, limit: int | None) -> tuple[tuple[Importer, ...], int]:
+    """The importers to show (all when ``limit`` is None) and how many are left out."""
+    if limit is None or len(finding.importers) <= limit:
+        return finding.importers, 0
+    return finding.importers[:limit], len(finding.importers) - limit
+
+
+def details(finding: Finding, limit: int | None = MESSAGE_IMPORTERS) -> list[str]:
+    """Each importer on its line (the first ``limit``, then how many more), then the help."""
+    shown, hidden = shown_importers(finding, limit)
+    lines = [importer_line(finding, importer) for importer in shown]
+    if hidden:
+        lines.append(more(hidden))
     if finding.help:
         lines.append(f"help: {finding.help}")
     return lines

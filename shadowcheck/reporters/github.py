@@ -1,4 +1,5 @@
-"""`--format github`: GitHub Actions workflow commands, one annotation per finding.
+"""`--output-format github`: GitHub Actions workflow commands, one annotation per finding and
+one per problem that left the run incomplete (an unreadable file is annotated where it is).
 
 `::error file=keras.py,line=1,col=1,title=SC101 shadows-installed-package::message`
 """
@@ -8,8 +9,9 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from shadowcheck.ftypes import Finding, Report, Severity
-from shadowcheck.paths import from_repository_root, repository_root
+from shadowcheck.ftypes import Finding, Problem, Report, Severity
+from shadowcheck.paths import from_repository_root, relative, repository_root
+from shadowcheck.reporters.display import Display
 from shadowcheck.reporters.evidence import details
 
 
@@ -23,21 +25,37 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _command(level: str, properties: dict[str, str], message: str) -> str:
+    shown = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{level} {shown}::{escape_data(message)}"
+
+
 def command(finding: Finding, path: str | None = None) -> str:
     """One workflow command; ``path`` is the file as the repository names it (Actions resolves
     `file=` against the workspace root, not the directory shadowcheck ran in)."""
     level = "error" if finding.severity is Severity.ERROR else "warning"
-    title = f"{finding.code} {finding.name}" if finding.name else finding.code
     properties = {"file": path or finding.path}
     if finding.line > 0:  # a finding may point at a file without a line
         properties.update(line=str(finding.line), col=str(finding.column))
-    properties["title"] = title
-    shown = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    message = "\n".join((finding.message, *details(finding)))
-    return f"::{level} {shown}::{escape_data(message)}"
+    properties["title"] = f"{finding.code} {finding.name}" if finding.name else finding.code
+    # An annotation is a short note on the diff: the first importers, then how many more.
+    return _command(level, properties, "\n".join((finding.message, *details(finding))))
 
 
-def write(report: Report, stream: TextIO, color: bool = False) -> None:
+def problem_command(problem: Problem, root: str, cwd: str) -> str:
+    """An annotation for what left the run incomplete, on its file when it has one."""
+    properties = {}
+    if problem.path is not None:
+        properties["file"] = from_repository_root(relative(problem.path, cwd), root, cwd) or problem.path
+        if problem.line:
+            properties["line"] = str(problem.line)
+    properties["title"] = "shadowcheck"
+    return _command("error", properties, problem.shown(cwd))
+
+
+def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
     root, cwd = repository_root(report.root), os.getcwd()
     for finding in report.findings:
         stream.write(command(finding, from_repository_root(finding.path, root, cwd)) + "\n")
+    for problem in report.problems:
+        stream.write(problem_command(problem, root, cwd) + "\n")

@@ -1,12 +1,24 @@
-"""`--format json`: the stable machine-readable report documented in the README."""
+"""`--output-format json`: the stable document described by shadowcheck/schemas/check.schema.json.
+
+Strings are exactly what shadowcheck saw: a file name that is not UTF-8 keeps its lone
+surrogates (`\\udcff`), which `os.fsencode` turns back into the name's bytes.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import TextIO
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Finding, Report, Shadowed
+from shadowcheck.ftypes import Finding, Problem, Report, Shadowed
+from shadowcheck.paths import relative
+from shadowcheck.reporters.display import Display
+
+# Bump when a field is renamed, removed or changes meaning (adding one is not a change). The
+# documents before schema_version existed count as version 1.
+SCHEMA_VERSION = 2
 
 
 def shadowed_to_dict(shadows: Shadowed) -> dict:
@@ -18,17 +30,27 @@ def shadowed_to_dict(shadows: Shadowed) -> dict:
     }
 
 
+def problem_to_dict(problem: Problem, cwd: str) -> dict:
+    """A problem that left the run incomplete: its file relative to ``cwd`` like a finding's."""
+    return {
+        "path": None if problem.path is None else relative(problem.path, Path(cwd)),
+        "line": problem.line,
+        "message": problem.message,
+    }
+
+
 def finding_to_dict(finding: Finding) -> dict:
     shadows = finding.shadows
     return {
         "code": finding.code,
+        "name": finding.name,
         "severity": str(finding.severity),
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
         "module": finding.module,
         "message": finding.message,
-        "root": finding.root,
+        "import_root": finding.root,
         "shadows": None if shadows is None else shadowed_to_dict(shadows),
         "importers": [
             {
@@ -39,16 +61,25 @@ def finding_to_dict(finding: Finding) -> dict:
             }
             for i in finding.importers
         ],
+        "help": finding.help,
     }
 
 
-def write(report: Report, stream: TextIO, color: bool = False) -> None:
+def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
+    cwd = os.getcwd()
     document = {
+        "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "python": report.python,
         "root": report.root,
         "findings": [finding_to_dict(f) for f in report.findings],
-        "summary": {"files": report.files, "errors": report.errors, "warnings": report.warnings},
+        "problems": [problem_to_dict(p, cwd) for p in report.problems],
+        "summary": {
+            "files": report.files,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "problems": len(report.problems),
+        },
     }
     json.dump(document, stream, indent=2)
     stream.write("\n")

@@ -2,7 +2,9 @@
 
 Locations are relative to the repository root (%SRCROOT%), so that an upload from any
 checkout directory points at the same files, and each result carries a fingerprint that
-survives edits above the finding and moves of the checkout.
+survives edits above the finding and moves of the checkout. Results stay within what code
+scanning accepts: at most MAX_RELATED_LOCATIONS related locations (it stores 1,000 and shows
+100) and a message of a few lines (files over 10 MB are rejected whole).
 """
 
 from __future__ import annotations
@@ -10,58 +12,57 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
 from shadowcheck import __version__
 from shadowcheck.ftypes import Finding, Problem, Report, Severity
-from shadowcheck.paths import from_repository_root, repository_root
+from shadowcheck.paths import from_repository_root, relative, repository_root
+from shadowcheck.reporters import rule_doc
+from shadowcheck.reporters.display import Display
+from shadowcheck.reporters.escape import printable
 from shadowcheck.reporters.evidence import details, importer_line
 from shadowcheck.rules import ALL_RULES, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/shadowcheck/shadowcheck"
+INFORMATION_URI = rule_doc.REPOSITORY_URL
+MAX_RELATED_LOCATIONS = 100
 SRCROOT = "%SRCROOT%"
 # Bump the key, never the recipe, if what a fingerprint is made of has to change: code
 # scanning would otherwise close every open alert and open it again.
 FINGERPRINT_KEY = "shadowcheck/v1"
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
 
 def relative_uri(finding_path: str, root: str, cwd: str) -> str | None:
-    """``finding_path`` relative to ``root`` as a percent-encoded URI; None outside ``root``."""
+    """``finding_path`` relative to ``root`` as a URI percent-encoded from the name's bytes
+    (a name that is not UTF-8 included); None outside ``root``."""
     shown = from_repository_root(finding_path, root, cwd)
-    return None if shown is None else quote(shown)
+    return None if shown is None else quote(os.fsencode(shown))
 
 
 def fingerprint(code: str, uri: str, module: str) -> str:
     """Stable across commits: no line numbers, no absolute paths."""
-    return hashlib.sha256(f"{code}\0{uri}\0{module}".encode()).hexdigest()[:32]
+    key = f"{code}\0{uri}\0{module}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(key).hexdigest()[:32]
 
 
 def _level(severity: Severity) -> str:
     return "error" if severity is Severity.ERROR else "warning"
 
 
-def _generic(template: str, markdown: bool = False) -> str:
-    # Rule help is a template filled per finding; the rule entry shows its placeholders.
-    return _PLACEHOLDER.sub(lambda m: f"`<{m.group(1)}>`" if markdown else f"<{m.group(1)}>", template)
-
-
 def rule_descriptor(rule: type[Rule]) -> dict:
+    documentation = rule_doc.markdown(rule, level=2)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.description},
-        "help": {
-            "text": f"{rule.description}\n\nFix: {_generic(rule.help)}.",
-            "markdown": f"{rule.description}\n\n**Fix:** {_generic(rule.help, markdown=True)}.",
-        },
-        "defaultConfiguration": {"level": _level(rule.default_severity)},
+        "help": {"text": documentation, "markdown": documentation},
+        "helpUri": rule_doc.help_uri(rule),
+        # A rule's findings are errors whenever something imports the shadowed name (what the
+        # rule is for); each result carries its own level, `warning` when nothing does yet.
+        "defaultConfiguration": {"level": _level(Severity.ERROR)},
     }
 
 
@@ -72,7 +73,7 @@ class _Locator:
 
     def artifact(self, path: str) -> dict:
         uri = relative_uri(path, self.root, self.cwd)
-        if uri is None:
+        if uri is None:  # as_uri percent-encodes the name's bytes too
             return {"uri": Path(os.path.abspath(os.path.join(self.cwd, path))).as_uri()}
         return {"uri": uri, "uriBaseId": SRCROOT}
 
@@ -93,7 +94,7 @@ def result(finding: Finding, rule_index: int | None, locator: _Locator) -> dict:
     entry.update(
         {
             "level": _level(finding.severity),
-            "message": {"text": "\n".join((finding.message, *details(finding)))},
+            "message": {"text": printable("\n".join((finding.message, *details(finding))))},
             "locations": [{"physicalLocation": location}],
             "partialFingerprints": {
                 FINGERPRINT_KEY: fingerprint(finding.code, location["artifactLocation"]["uri"], finding.module)
@@ -105,9 +106,9 @@ def result(finding: Finding, rule_index: int | None, locator: _Locator) -> dict:
             {
                 "id": number,
                 "physicalLocation": locator.physical(importer.path, importer.line),
-                "message": {"text": importer_line(finding, importer)},
+                "message": {"text": printable(importer_line(finding, importer))},
             }
-            for number, importer in enumerate(finding.importers, start=1)
+            for number, importer in enumerate(finding.importers[:MAX_RELATED_LOCATIONS], start=1)
         ]
     return entry
 
@@ -130,21 +131,30 @@ def document(report: Report) -> dict:
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": Path(locator.root).as_uri().rstrip("/") + "/"}},
-                "invocations": [invocation(report.problems)],
+                "invocations": [invocation(report.problems, locator)],
                 "results": [result(f, rule_indices.get(f.code), locator) for f in report.findings],
             }
         ],
     }
 
 
-def invocation(problems: tuple[Problem, ...]) -> dict:
-    """The run itself: unsuccessful, with a notification each, when a problem left it incomplete."""
+def invocation(problems: tuple[Problem, ...], locator: _Locator) -> dict:
+    """The run itself: unsuccessful, with a notification each, when a problem left it incomplete;
+    a problem about a file points at it."""
     run: dict = {"executionSuccessful": not problems}
     if problems:
-        run["toolExecutionNotifications"] = [{"level": "error", "message": {"text": p.shown(os.getcwd())}} for p in problems]
+        run["toolExecutionNotifications"] = [notification(p, locator) for p in problems]
     return run
 
 
-def write(report: Report, stream: TextIO, color: bool = False) -> None:
+def notification(problem: Problem, locator: _Locator) -> dict:
+    entry: dict = {"level": "error", "message": {"text": printable(problem.shown(locator.cwd))}}
+    if problem.path is not None:
+        shown = relative(problem.path, Path(locator.cwd))
+        entry["locations"] = [{"physicalLocation": locator.physical(shown, problem.line or 0)}]
+    return entry
+
+
+def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
     json.dump(document(report), stream, indent=2)
     stream.write("\n")

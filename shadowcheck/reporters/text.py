@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from shadowcheck.ftypes import Finding, Report, Severity
-from shadowcheck.reporters.evidence import importer_line
+from shadowcheck.reporters.display import Display
+from shadowcheck.reporters.escape import one_line
+from shadowcheck.reporters.evidence import TEXT_IMPORTERS, importer_line, more, shown_importers
 
 BOLD, RED, YELLOW, CYAN, DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
@@ -16,7 +18,7 @@ def paint(text: str, style: str, color: bool) -> str:
 
 
 def location(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}"
+    return one_line(f"{finding.path}:{finding.line}:{finding.column}")
 
 
 def headline(finding: Finding, color: bool = False) -> str:
@@ -24,30 +26,35 @@ def headline(finding: Finding, color: bool = False) -> str:
     severity_style = RED if finding.severity is Severity.ERROR else YELLOW
     return (
         f"{paint(location(finding), BOLD, color)}: {paint(finding.code, severity_style, color)} "
-        f"[{paint(str(finding.severity), severity_style, color)}] {finding.message}"
+        f"[{paint(str(finding.severity), severity_style, color)}] {one_line(finding.message)}"
     )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary(report: Report) -> str:
-    files = _plural(report.files, "file")
+    files = plural(report.files, "file")
     using = f" with {report.python_note}" if report.python_note else ""
     if not report.findings:
-        return f"All checks passed: nothing shadowed in {files}{using}."
-    counts = f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}"
-    return f"Found {_plural(len(report.findings), 'problem')} ({counts}) in {files}{using}."
+        return one_line(f"All checks passed: nothing shadowed in {files}{using}.")
+    counts = f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}"
+    return one_line(f"Found {plural(len(report.findings), 'problem')} ({counts}) in {files}{using}.")
 
 
-def write(report: Report, stream: TextIO, color: bool = False) -> None:
+def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
+    color = display.color
+    limit = None if display.all_importers else TEXT_IMPORTERS
     for finding in report.findings:
         stream.write(headline(finding, color) + "\n")
-        for importer in finding.importers:
-            where = f"{importer.path}:{importer.line}"
-            line = importer_line(finding, importer)
+        shown, hidden = shown_importers(finding, limit)
+        for importer in shown:
+            where = one_line(f"{importer.path}:{importer.line}")
+            line = one_line(importer_line(finding, importer))
             stream.write(f"    {paint(where, CYAN, color)}{line[len(where):]}\n")
+        if hidden:
+            stream.write(f"    {paint(more(hidden), DIM, color)} (--all-importers lists them)\n")
         if finding.help:
-            stream.write(f"    {paint('help:', DIM, color)} {finding.help}\n")
+            stream.write(f"    {paint('help:', DIM, color)} {one_line(finding.help)}\n")
     stream.write(summary(report) + "\n")

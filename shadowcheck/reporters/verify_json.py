@@ -1,16 +1,15 @@
-"""`verify --format json`: the stable document described in the README.
-
-{"script", "python", "sys_path", "imports": [{"module", "path", "line", "status", "origin",
-"kind", "statement", "severity", "shadows", "predicted_error", "fix", "importers"}], "summary"}
-"""
+"""`verify --output-format json`: the stable document described by
+shadowcheck/schemas/verify.schema.json."""
 
 from __future__ import annotations
 
 import json
+import os
 from typing import TextIO
 
 from shadowcheck import __version__
-from shadowcheck.reporters.json_ import shadowed_to_dict
+from shadowcheck.reporters.display import Display
+from shadowcheck.reporters.json_ import SCHEMA_VERSION, problem_to_dict, shadowed_to_dict
 from shadowcheck.verify import Verification, VerifiedImport
 
 
@@ -25,24 +24,28 @@ def import_to_dict(record: VerifiedImport) -> dict:
         "kind": record.kind,
         "statement": record.statement,
         "severity": record.severity,
+        "guarded": record.guarded,
         "shadows": None if shadows is None else {"module": record.shadowed_module, **shadowed_to_dict(shadows)},
         "predicted_error": record.predicted_error,
         "fix": record.fix,
-        "importers": [{"name": n, "version": v} for n, v in record.importers],
+        "required_by": [{"name": n, "version": v} for n, v in record.importers],
     }
 
 
-def write(verification: Verification, stream: TextIO, color: bool = False) -> None:
+def write(verification: Verification, stream: TextIO, display: Display = Display()) -> None:
     document = {
+        "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "script": verification.script,
         "python": verification.python,
         "sys_path": list(verification.sys_path),
         "imports": [import_to_dict(r) for r in verification.imports],
+        "problems": [problem_to_dict(p, os.getcwd()) for p in verification.problems],
         "summary": {
             "imports": len(verification.imports),
             "errors": verification.errors,
             "warnings": verification.warnings,
+            "problems": len(verification.problems),
         },
     }
     json.dump(document, stream, indent=2)

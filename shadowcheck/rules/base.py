@@ -26,8 +26,13 @@ class Rule:
     name: ClassVar[str]
     # One sentence for tables and SARIF shortDescription.
     summary: ClassVar[str]
-    # A paragraph for SARIF fullDescription and the README.
+    # What it does: a paragraph for SARIF fullDescription, `shadowcheck rule` and the README.
     description: ClassVar[str]
+    # The rule's documentation (reporters/rule_doc.py renders it, markdown):
+    # why it matters, an example (a tree and what Python does with it), and how to fix it.
+    why: ClassVar[str]
+    example: ClassVar[str]
+    fix: ClassVar[str]
     # How to make the finding go away.
     help: ClassVar[str]
     # %-template filled with the shadow's fields.

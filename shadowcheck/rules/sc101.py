@@ -17,6 +17,32 @@ class ShadowsInstalledPackage(Rule):
         "the name themselves break too. Reported as an error when project code run from that "
         "directory imports the name, as a warning otherwise."
     )
+    why = (
+        "The script fails on its first import of the package, with an error that names the package "
+        "and not the file that hides it: `ModuleNotFoundError: No module named 'keras.models'; "
+        "'keras' is not a package`, or `cannot import name 'Sequential' from 'keras'`. Worse, "
+        "installed libraries that import the name get the project file too, so a `torch.py` beside "
+        "a training script breaks Keras' torch backend even when no project file imports torch. "
+        "The file usually began as an experiment named after the library it tries out."
+    )
+    example = (
+        "```\n"
+        "project/\n"
+        "├── keras.py        # notes trying out Keras\n"
+        "└── train.py        # from keras.models import Sequential\n"
+        "```\n"
+        "\n"
+        "`python train.py` puts `project/` first on `sys.path`, so `import keras` finds `keras.py`:\n"
+        "\n"
+        "```\n"
+        "ModuleNotFoundError: No module named 'keras.models'; 'keras' is not a package\n"
+        "```"
+    )
+    fix = (
+        "Rename the file (`keras.py` to `keras_experiments.py`) and the imports of it. When the project "
+        "means to provide that name (a vendored copy), allow it with `allow = [\"keras\"]` in "
+        "`[tool.shadowcheck]` or `# shadowcheck: ignore[SC101]` in the file."
+    )
     help = "rename %(file)s (e.g. to %(suggestion)s)"
     message = "`%(path)s` shadows the installed %(what)s `%(module)s`%(distributions)s (%(origin)s)%(where)s"
     default_severity = Severity.WARNING

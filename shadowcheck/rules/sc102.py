@@ -14,6 +14,30 @@ class ShadowsStdlibModule(Rule):
         "are built in, frozen, or imported before any user code runs (sys, os, time) cannot be "
         "shadowed and are never reported."
     )
+    why = (
+        "Every import of that name in the run gets the project file: the project's own, and the "
+        "standard library's and installed libraries' (`queue` is imported by `concurrent.futures`, "
+        "`token` by `tokenize`, `inspect` and so by most of the ecosystem). The failure shows up far "
+        "from the cause, as `AttributeError: module 'random' has no attribute 'randint'` or a "
+        "circular import inside a library."
+    )
+    example = (
+        "```\n"
+        "scripts/\n"
+        "├── random.py       # helpers for random crops\n"
+        "└── run.py          # import random; random.randint(0, 9)\n"
+        "```\n"
+        "\n"
+        "`python scripts/run.py` puts `scripts/` first on `sys.path`:\n"
+        "\n"
+        "```\n"
+        "AttributeError: module 'random' has no attribute 'randint'\n"
+        "```"
+    )
+    fix = (
+        "Rename the file (`random.py` to `random_utils.py`) and the imports of it, or move it into a "
+        "package (`utils/random.py` is imported as `utils.random` and hides nothing)."
+    )
     help = "rename %(file)s (e.g. to %(suggestion)s)"
     message = "`%(path)s` shadows the standard-library module `%(module)s`%(where)s"
     default_severity = Severity.WARNING
