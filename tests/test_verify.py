@@ -266,3 +266,60 @@ def test_an_unparsable_module_costs_only_itself(run, tmp_path, target_venv):
     assert code == 2 and err.count("\n") == 1 and "m.py:1" in err
     statuses = {(i["module"], i["status"]) for i in json.loads(out)["imports"]}
     assert statuses == {("m", "ok"), ("demopkg.models", "shadowed")}
+
+
+# --- the text report ---------------------------------------------------------------------------
+
+GROUPED = {
+    "demopkg.py": "",
+    "demosingle.py": "",
+    "train.py": "import json\nfrom demopkg.models import Sequential\nimport demopkg\n"
+    "try:\n    import nothere_xyz\nexcept ImportError:\n    pass\nimport demons.functools\n",
+}
+
+
+def test_text_groups_each_problem_module_and_summarises_the_rest(run, tmp_path, target_venv):
+    make_tree(tmp_path, GROUPED)
+    code, out, err = run(tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 1, err
+    lines = out.splitlines()
+    assert lines[:13] == [
+        "shadowed demopkg -> demopkg.py (project)",
+        "    hides: 'demopkg' from demo-pkg 1.0 (…/site-packages/demopkg/__init__.py)",
+        "    train.py:2 `from demopkg.models import Sequential` will fail: ModuleNotFoundError: "
+        "No module named 'demopkg.models'; 'demopkg' is not a package",
+        "    train.py:3 `import demopkg` imports demopkg.py instead",
+        "    fix: rename demopkg.py so that 'demopkg' imports demo-pkg 1.0",
+        "shadowed demosingle -> demosingle.py (project)",
+        "    hides: 'demosingle' from demo-single 2.0 (…/site-packages/demosingle.py)",
+        "    imported by: demo-pkg 1.0 (their Requires-Dist), and any other import of it in this run",
+        "    fix: rename demosingle.py so that 'demosingle' imports demo-single 2.0",
+        "missing (guarded) nothere_xyz",
+        "    train.py:5 `import nothere_xyz` is guarded: ModuleNotFoundError: No module named 'nothere_xyz' "
+        "is caught and the script goes on",
+        f"    fix: install the distribution that provides 'nothere_xyz' into {target_venv.python}'s environment",
+        "ok: 2 imports resolve as intended (json, demons.functools); --show-ok lists them",
+    ]
+    assert lines[13].startswith("3 of 6 imports will fail running train.py with ")
+    assert lines[13].endswith("1 guarded import missing: the script goes on without it.")
+    assert len(lines) == 14
+    # A guarded import never "will fail": the script catches it and goes on.
+    assert not [line for line in lines if "nothere_xyz" in line and "will fail" in line]
+
+
+def test_show_ok_lists_every_import_that_is_fine(run, tmp_path, target_venv):
+    make_tree(tmp_path, GROUPED)
+    _, out, _ = run(tmp_path, "train.py", "--python", target_venv.python, "--show-ok")
+    lines = out.splitlines()
+    start = lines.index("ok: 2 imports resolve as intended:")
+    assert lines[start + 1].startswith("    train.py:1 json -> ") and lines[start + 1].endswith("/json/__init__.py (stdlib)")
+    assert lines[start + 2] == "    train.py:8 demons.functools -> namespace package (site-packages)"
+
+
+def test_a_clean_run_is_two_lines(run, tmp_path, target_venv):
+    make_tree(tmp_path, {"train.py": "import json\nimport demopkg.models\n"})
+    code, out, _ = run(tmp_path, "train.py", "--python", target_venv.python)
+    assert code == 0
+    first, last = out.splitlines()
+    assert first == "ok: 2 imports resolve as intended (json, demopkg.models); --show-ok lists them"
+    assert last.startswith("All 2 imports of train.py resolve as intended with ")
