@@ -167,8 +167,17 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
         _say(f"shadowcheck: error: {problem.shown(os.getcwd())}")
 
 
-def _progress() -> TerminalProgress | Progress:
-    return TerminalProgress(sys.stderr) if sys.stderr.isatty() else NO_PROGRESS
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    """Progress for the engines: on a terminal's stderr only, erased when the run ends."""
+    if not sys.stderr.isatty():
+        yield NO_PROGRESS
+        return
+    shown = TerminalProgress(sys.stderr)
+    try:
+        yield shown
+    finally:
+        shown.close()
 
 
 def exit_status(errors: int, warnings: int, problems: tuple[Problem, ...], fail_on: str, exit_zero: bool = False) -> int:
@@ -225,24 +234,20 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
     if (rename or allow_dirty) and not (diff or apply_fix):
         raise click.UsageError("--rename and --allow-dirty go with --diff or --fix")
     users_python, configured_python = _python_choice(python)
-    progress = _progress()
-    settings = Settings(
-        paths=tuple(Path(p) for p in paths) or (Path("."),),
-        python=users_python,
-        configured_python=configured_python,
-        exclude=(*exclude, *extend_exclude),
-        roots=tuple(Path(r) for r in roots),
-        allow=frozenset(allow),
-        select=select or None,
-        ignore=ignore,
-        use_cache=not no_cache,
-        progress=progress,
-    )
-    try:
+    with _progress() as progress:
+        settings = Settings(
+            paths=tuple(Path(p) for p in paths) or (Path("."),),
+            python=users_python,
+            configured_python=configured_python,
+            exclude=(*exclude, *extend_exclude),
+            roots=tuple(Path(r) for r in roots),
+            allow=frozenset(allow),
+            select=select or None,
+            ignore=ignore,
+            use_cache=not no_cache,
+            progress=progress,
+        )
         report = run_check(settings)
-    finally:
-        if isinstance(progress, TerminalProgress):
-            progress.close()
     if diff or apply_fix:
         raise SystemExit(_fix(report, settings, diff, rename, allow_dirty, output_file))
     writer = STATISTICS[output_format] if statistics else REPORTERS[output_format]
@@ -310,21 +315,17 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     """
     if sum((script is not None, module is not None, reference)) != 1:
         raise click.UsageError("give exactly one of SCRIPT, -m MODULE or --reference")
-    progress = _progress()
     users_python, configured_python = _python_choice(python)
-    settings = VerifySettings(
-        target=Target(script=script, module=module, reference=reference),
-        python=users_python,
-        configured_python=configured_python,
-        use_cache=not no_cache,
-        safe_path=safe_path,
-        progress=progress,
-    )
-    try:
+    with _progress() as progress:
+        settings = VerifySettings(
+            target=Target(script=script, module=module, reference=reference),
+            python=users_python,
+            configured_python=configured_python,
+            use_cache=not no_cache,
+            safe_path=safe_path,
+            progress=progress,
+        )
         verification = run_verify(settings)
-    finally:
-        if isinstance(progress, TerminalProgress):
-            progress.close()
     writer = VERIFY_REPORTERS[output_format]
     _emit(
         lambda stream, use_color: writer(verification, stream, Display(color=use_color, show_ok=show_ok)),

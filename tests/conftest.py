@@ -215,6 +215,16 @@ class CliRun:
     def json(self):
         return json.loads(self.out)
 
+    def error_line(self, *fragments: str) -> str:
+        """Assert the run failed with exit 2 and one `shadowcheck: error:` line holding each of
+        ``fragments``; return that line."""
+        assert self.status == 2, (self.status, self.out, self.err)
+        lines = self.err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("shadowcheck: error: "), self.err
+        for fragment in fragments:
+            assert fragment in lines[0], lines[0]
+        return lines[0]
+
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:

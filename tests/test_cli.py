@@ -65,7 +65,7 @@ def test_check_subcommand_is_the_default(run, tmp_path):
 
 
 def test_python_m_and_version(tmp_path):
-    for args in (["-m", "shadowcheck", "--version"], ["-m", "shadowcheck", "check", "--help"]):
+    for args in (["-m", "shadowcheck", "--version"], ["-m", "shadowcheck", "-V"], ["-m", "shadowcheck", "check", "--help"]):
         result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
     assert __version__ in subprocess.run(

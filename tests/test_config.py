@@ -25,14 +25,6 @@ def found(cli, target_venv):
     return run
 
 
-def one_line_error(result, *fragments: str) -> None:
-    assert result.status == 2, result.out
-    (line,) = result.err.splitlines()
-    assert line.startswith("shadowcheck: error: ")
-    for fragment in fragments:
-        assert fragment in line, line
-
-
 # --- precedence: flags beat the file, for every option alike ---------------------------------
 
 
@@ -192,7 +184,7 @@ def test_the_nearest_table_wins_and_the_search_stops_at_the_checkout(found, tmp_
 @pytest.mark.parametrize("command", [(), ("verify", "train.py")], ids=["check", "verify"])
 def test_bad_configuration_is_one_line(cli, tmp_path, target_venv, pyproject, fragments, command):
     project = make_tree(tmp_path, {**KERAS_LIKE, "pyproject.toml": pyproject})
-    one_line_error(cli(*command, "--python", target_venv.python, cwd=project), *fragments)
+    cli(*command, "--python", target_venv.python, cwd=project).error_line(*fragments)
 
 
 def test_help_works_beside_a_broken_pyproject(cli, tmp_path):

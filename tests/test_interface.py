@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from conftest import make_tree
 
@@ -15,15 +12,6 @@ from shadowcheck.rules import ALL_RULES
 
 KERAS_LIKE = {"demopkg.py": "", "train.py": "from demopkg.models import Sequential\n"}
 WARNING_ONLY = {"fractions.py": "", "train.py": "import demopkg\n"}  # nothing imports fractions
-
-
-def one_line_error(result, *fragments: str) -> str:
-    assert result.status == 2, result.out
-    (line,) = result.err.splitlines()
-    assert line.startswith("shadowcheck: error: ")
-    for fragment in fragments:
-        assert fragment in line, line
-    return line
 
 
 # --- help and version ------------------------------------------------------------------------
@@ -55,12 +43,6 @@ def test_help_lists_each_command_in_full(cli):
         assert f"{name} {' '.join(command.short_help.split())}" in flat, name  # never cut short
 
 
-def test_python_m_shadowcheck_works_like_the_script(tmp_path):
-    for args in (["--version"], ["check", "--help"], ["-V"]):
-        result = subprocess.run([sys.executable, "-m", "shadowcheck", *args], capture_output=True, text=True, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-
-
 # --- mistakes: one line, exit 2 --------------------------------------------------------------
 
 
@@ -69,7 +51,7 @@ def test_python_m_shadowcheck_works_like_the_script(tmp_path):
     [("chek", "check"), ("verfy", "verify"), ("rules", "rule")],
 )
 def test_a_mistyped_command_suggests_the_command(cli, tmp_path, typed, meant):
-    one_line_error(cli(typed, ".", cwd=tmp_path), f"'{typed}'", f"did you mean '{meant}'?")
+    cli(typed, ".", cwd=tmp_path).error_line(f"'{typed}'", f"did you mean '{meant}'?")
 
 
 def test_a_directory_named_like_a_mistyped_command_is_checked(cli, tmp_path, target_venv):
@@ -79,7 +61,7 @@ def test_a_directory_named_like_a_mistyped_command_is_checked(cli, tmp_path, tar
 
 
 def test_a_missing_path_that_is_no_command_says_so(cli, tmp_path, target_venv):
-    one_line_error(cli("nowhere", "--python", target_venv.python, cwd=tmp_path), "nowhere: no such file or directory")
+    cli("nowhere", "--python", target_venv.python, cwd=tmp_path).error_line("nowhere: no such file or directory")
 
 
 @pytest.mark.parametrize(
@@ -99,7 +81,7 @@ def test_a_missing_path_that_is_no_command_says_so(cli, tmp_path, target_venv):
          "verify-nothing", "verify-unknown-option", "rule-nothing", "rule-unknown"],
 )  # fmt: skip
 def test_usage_errors_take_one_line(cli, tmp_path, args, fragments):
-    one_line_error(cli(*args, cwd=tmp_path), *fragments)
+    cli(*args, cwd=tmp_path).error_line(*fragments)
 
 
 # --- rule ------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ class ShadowsStdlibModule(Rule):
     why = (
         "Every import of that name in the run gets the project file: the project's own, and the "
         "standard library's and installed libraries' (`queue` is imported by `concurrent.futures`, "
-        "`token` by `tokenize`, `inspect` and so by most of the ecosystem). The failure shows up far "
-        "from the cause, as `AttributeError: module 'random' has no attribute 'randint'` or a "
-        "circular import inside a library."
+        "`token` by `tokenize`, which `inspect` and so most of the ecosystem imports). The failure "
+        "shows up far from the cause, as `AttributeError: module 'random' has no attribute "
+        "'randint'` or a circular import inside a library."
     )
     example = (
         "```\n"
