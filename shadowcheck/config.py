@@ -6,17 +6,13 @@ Which keys exist, their types and what they mean are the command line's options
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 
-from shadowcheck.ftypes import ShadowcheckError
+from shadowcheck.ftypes import ShadowcheckError, SourceError
 from shadowcheck.paths import relative
 from shadowcheck.rules import RULES_BY_CODE
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from shadowcheck.source.build_files import read_pyproject
 
 TABLE = "[tool.shadowcheck]"
 
@@ -42,17 +38,12 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
 
 
 def _parse(pyproject: Path) -> dict:
-    shown = relative(pyproject, Path.cwd())
     try:
-        with pyproject.open("rb") as stream:
-            return tomllib.load(stream)
-    except OSError as error:
-        raise ShadowcheckError(f"{shown}: cannot read: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        # tomllib's message already says where: "Expected '=' ... (at line 3, column 7)".
-        raise ShadowcheckError(f"{shown}: invalid TOML: {error}") from None
+        return read_pyproject(pyproject)  # the one pyproject.toml reader (source/build_files.py)
+    except SourceError as error:
+        raise ShadowcheckError(error.problem.shown(os.getcwd())) from None
     except RecursionError:  # tomllib recurses per nested array or inline table
-        raise ShadowcheckError(f"{shown}: invalid TOML: nested too deeply") from None
+        raise ShadowcheckError(f"{relative(pyproject, Path.cwd())}: invalid TOML: nested too deeply") from None
 
 
 def _table(pyproject: Path, document: dict) -> dict | None:
