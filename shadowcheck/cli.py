@@ -56,12 +56,16 @@ Exit status:
 
 \b
 The environment inspected is the first of:
-  1. --python, $SHADOWCHECK_PYTHON, or `python` in [tool.shadowcheck]
-  2. $VIRTUAL_ENV
-  3. .venv/ or venv/ in the project
-  4. $CONDA_PREFIX
-  5. the interpreter running shadowcheck (in pre-commit's own virtualenv:
-     its standard library and the project's declared dependencies)
+  1. --python or $SHADOWCHECK_PYTHON (your own choice: always run)
+  2. `python` in [tool.shadowcheck]
+  3. $VIRTUAL_ENV
+  4. .venv/ or venv/ in the project
+  5. $CONDA_PREFIX
+  6. the interpreter running shadowcheck (in an environment made for
+     shadowcheck alone, pre-commit's, pipx's or uv's: its standard library
+     and the project's declared dependencies)
+What the repository chose (2, 4) runs only if it is a virtualenv made on
+this machine.
 
 Options marked [config] can also be set in [tool.shadowcheck] in pyproject.toml,
 under the option's name (`extend-exclude = ["scratch/"]`); flags and

@@ -28,9 +28,10 @@ def test_help_states_exit_statuses_and_the_interpreter_order(cli, args):
     result = cli(*args)
     assert result.status == 0
     flat = " ".join(result.out.split())
-    for status in ("0 nothing found", "1 findings", "2 a problem", "130 interrupted"):
+    for status in ("0 nothing found", "1 findings", "2 a problem", "130 interrupted", "143 terminated"):
         assert status in flat, status
-    order = ["--python, $SHADOWCHECK_PYTHON", "$VIRTUAL_ENV", ".venv/ or venv/", "$CONDA_PREFIX", "the interpreter running shadowcheck"]
+    order = ["--python or $SHADOWCHECK_PYTHON", "`python` in [tool.shadowcheck]", "$VIRTUAL_ENV", ".venv/ or venv/",
+             "$CONDA_PREFIX", "the interpreter running shadowcheck"]  # fmt: skip
     positions = [flat.index(step) for step in order]
     assert positions == sorted(positions)
 
