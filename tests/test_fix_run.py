@@ -114,7 +114,7 @@ def run(target_venv, monkeypatch, capsys):
     ("args", "error"),
     [
         pytest.param(["--diff", "--fix"], "give one of --diff (show) and --fix (write)", id="diff-and-fix"),
-        pytest.param(["--fix", "--format", "json"], "--diff and --fix print a patch or a summary, not --format json", id="fix-with-json"),
+        pytest.param(["--fix", "--format", "json"], "--diff and --fix print a patch or a summary, not --output-format json", id="fix-with-json"),
         pytest.param(["--rename", "demopkg=x"], "--rename and --allow-dirty go with --diff or --fix", id="rename-alone"),
         pytest.param(["--fix", "--rename", "demopkg"], "--rename demopkg: expected OLD=NEW", id="rename-without-equals"),
         pytest.param(["--fix", "--rename", "numpy=np_local"], "nothing in this project shadows `numpy`", id="rename-of-an-unshadowed-name"),
