@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import make_tree
 
+from shadowcheck.environment import describe_environment, load_environment
 from shadowcheck.environment.declared import DeclaredDependencies, declared_dependencies
 from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.environment.isolation import DECLARED, declared_environment
 from shadowcheck.ftypes import ShadowcheckError
 
 
@@ -578,3 +580,22 @@ def test_unreadable_file_is_a_one_line_error(tmp_path, files, message):
         declared_dependencies(write_project(tmp_path, files))
     assert str(raised.value) == message
     assert "\n" not in str(raised.value)
+
+
+# The summary's words for the environment when declared dependencies stand in for it.
+SUMMARY_CASES = {
+    "nothing-found": ({"train.py": "import numpy\n"}, "(no project environment found; no declared dependencies found)"),
+    "files-that-list-nothing": (
+        {"pyproject.toml": '[project]\nname = "demo"\n', "Pipfile": "[packages]\n"},
+        "(no project environment found; no declared dependencies found in pyproject.toml, Pipfile)",
+    ),
+    "declared": ({"Pipfile": '[packages]\nnumpy = "*"\n'}, "declared dependencies from Pipfile (no project environment found;"),
+}
+
+
+@pytest.mark.parametrize(("files", "words"), SUMMARY_CASES.values(), ids=SUMMARY_CASES)
+def test_summary_says_what_was_declared(tmp_path, files, words):
+    project = write_project(tmp_path, files)
+    declared = declared_dependencies(project)
+    environment = declared_environment(load_environment(sys.executable, DECLARED), declared.sources, declared.import_names)
+    assert words in describe_environment(environment, project)
