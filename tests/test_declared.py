@@ -18,7 +18,6 @@ from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.environment.isolation import DECLARED, declared_environment
 from shadowcheck.ftypes import ShadowcheckError
 
-
 # The name that begins a Requires-Dist value (PEP 508).
 REQUIRES_DIST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -387,7 +386,8 @@ def setuptools_requirements(tmp_path_factory: pytest.TempPathFactory) -> dict[st
     written = [line.split(" ", 1)[1] for line in result.stdout.splitlines() if line.startswith("METADATA ")]
     for case, metadata_dir in zip(SETUP_PY_CASES, written, strict=True):
         metadata = email.parser.HeaderParser().parsestr((Path(metadata_dir) / "METADATA").read_text())
-        names = {normalize_distribution_name(REQUIRES_DIST_NAME.match(r).group()) for r in metadata.get_all("Requires-Dist", [])}
+        requires = metadata.get_all("Requires-Dist", [])
+        names = {normalize_distribution_name(REQUIRES_DIST_NAME.match(r).group()) for r in requires}
         requirements[case] = tuple(sorted(names - {metadata["Name"]}))
     return requirements
 
@@ -565,7 +565,10 @@ ERROR_CASES = {
         {"setup.py": "from setuptools import setup\nsetup(install_requires=['numpy']\n"},
         "setup.py:2: invalid Python: '(' was never closed",
     ),
-    "bad-pipfile": ({"Pipfile": "[packages]\nnumpy = *\n"}, "Pipfile: invalid TOML: Invalid value (at line 2, column 9)"),
+    "bad-pipfile": (
+        {"Pipfile": "[packages]\nnumpy = *\n"},
+        "Pipfile: invalid TOML: Invalid value (at line 2, column 9)",
+    ),
     "pipfile-category-not-a-table": ({"Pipfile": 'packages = ["numpy"]\n'}, "Pipfile: 'packages' must be a table"),
     "undecodable-environment": (
         {"environment.yml": b"dependencies:\n  - caf\xe9\n"},
@@ -589,7 +592,10 @@ SUMMARY_CASES = {
         {"pyproject.toml": '[project]\nname = "demo"\n', "Pipfile": "[packages]\n"},
         "(no project environment found; no declared dependencies found in pyproject.toml, Pipfile)",
     ),
-    "declared": ({"Pipfile": '[packages]\nnumpy = "*"\n'}, "declared dependencies from Pipfile (no project environment found;"),
+    "declared": (
+        {"Pipfile": '[packages]\nnumpy = "*"\n'},
+        "declared dependencies from Pipfile (no project environment found;",
+    ),
 }
 
 
@@ -597,5 +603,6 @@ SUMMARY_CASES = {
 def test_summary_says_what_was_declared(tmp_path, files, words):
     project = write_project(tmp_path, files)
     declared = declared_dependencies(project)
-    environment = declared_environment(load_environment(sys.executable, DECLARED), declared.sources, declared.import_names)
+    base = load_environment(sys.executable, DECLARED)
+    environment = declared_environment(base, declared.sources, declared.import_names)
     assert words in describe_environment(environment, project)
