@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import email.parser
+import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from conftest import make_tree
 
+from shadowcheck.environment import describe_environment, load_environment
 from shadowcheck.environment.declared import DeclaredDependencies, declared_dependencies
+from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.environment.isolation import DECLARED, declared_environment
 from shadowcheck.ftypes import ShadowcheckError
+
+# The name that begins a Requires-Dist value (PEP 508).
+REQUIRES_DIST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -303,6 +313,191 @@ def test_setup_cfg(tmp_path, files, expected):
     assert declared_dependencies(write_project(tmp_path, files)).distributions == expected
 
 
+# Literal setup() arguments, as setuptools itself reads them: each case is compared with the
+# Requires-Dist that setuptools' own backend writes into the metadata for the same setup.py.
+SETUP_PY_CASES = {
+    "install-requires-list": """
+        from setuptools import setup
+        setup(
+            name="demo",
+            install_requires=[
+                "numpy>=1.26",
+                "Pillow",
+                "scikit_learn[alldeps]>=1.3; python_version > '3.9'",
+                "torch @ https://download.pytorch.org/whl/cpu/torch-2.2.0.whl",
+            ],
+        )
+    """,
+    "install-requires-string-with-comments": '''
+        import setuptools
+        setuptools.setup(
+            name="demo",
+            install_requires="""
+                numpy  # arrays
+                # the model
+                opencv-python-headless (>=4.8)
+            """,
+        )
+    ''',
+    "lines-inside-tuple-items": r"""
+        from setuptools import setup
+        setup(name="demo", install_requires=("PyYAML\nattrs>=23", "polars"))
+    """,
+    "extras-require-own-extra-and-marker-key": r"""
+        from setuptools import setup
+        setup(
+            name="demo",
+            install_requires=[],
+            extras_require={
+                "gpu": ["cupy-cuda12x"],
+                "vision:python_version >= '3.9'": "opencv-python\nPyYAML",
+                "all": ["demo[gpu,vision]"],
+            },
+        )
+    """,
+    "keywords-from-a-literal-dict": """
+        from setuptools import setup
+        setup(**{"name": "demo", "install_requires": ["pandas"], "extras_require": {"x": "requests"}})
+    """,
+}
+
+
+# Runs setuptools' backend for each directory given, in one process (one start-up, not one a case).
+SETUPTOOLS_METADATA = """
+import os, sys
+from setuptools import build_meta
+for directory in sys.argv[1:]:
+    os.chdir(directory)
+    os.mkdir("out")
+    print("METADATA", os.path.join(directory, "out", build_meta.prepare_metadata_for_build_wheel("out")))
+"""
+
+
+@pytest.fixture(scope="module")
+def setuptools_requirements(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, ...]]:
+    """Each SETUP_PY_CASES id -> the distributions setuptools' backend lists as Requires-Dist,
+    less the project's own name ("demo[gpu]"); built in copies, so the projects stay untouched."""
+    root = tmp_path_factory.mktemp("setuptools")
+    copies = [make_tree(root / case, {"setup.py": textwrap.dedent(source)}) for case, source in SETUP_PY_CASES.items()]
+    result = subprocess.run(
+        [sys.executable, "-c", SETUPTOOLS_METADATA, *map(str, copies)], capture_output=True, text=True, check=True
+    )
+    requirements = {}
+    written = [line.split(" ", 1)[1] for line in result.stdout.splitlines() if line.startswith("METADATA ")]
+    for case, metadata_dir in zip(SETUP_PY_CASES, written, strict=True):
+        metadata = email.parser.HeaderParser().parsestr((Path(metadata_dir) / "METADATA").read_text())
+        requires = metadata.get_all("Requires-Dist", [])
+        names = {normalize_distribution_name(REQUIRES_DIST_NAME.match(r).group()) for r in requires}
+        requirements[case] = tuple(sorted(names - {metadata["Name"]}))
+    return requirements
+
+
+@pytest.mark.parametrize("case", SETUP_PY_CASES)
+def test_setup_py_as_setuptools_reads_it(tmp_path, case, setuptools_requirements):
+    declared = declared_dependencies(write_project(tmp_path, {"setup.py": SETUP_PY_CASES[case]}))
+    assert declared.sources == ("setup.py",)
+    assert declared.distributions == setuptools_requirements[case]
+
+
+SETUP_PY_OTHER_CASES = {
+    # setuptools no longer writes tests_require into the metadata; the tests still import them.
+    "tests-require": (
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=['numpy'], tests_require=['pytest'])\n"},
+        ("setup.py",), ("numpy", "pytest"),
+    ),
+    # Computed values are skipped, never guessed.
+    "names-calls-and-sums-skipped": (
+        {"setup.py": """
+            from setuptools import setup
+            REQUIREMENTS = ["numpy"]
+            setup(
+                install_requires=REQUIREMENTS,
+                tests_require=open("test-requirements.in").read().splitlines(),
+                extras_require={"gpu": ["cupy-cuda12x"] + REQUIREMENTS},
+            )
+        """},
+        ("setup.py",), (),
+    ),
+    "literal-keyword-beside-a-computed-one": (
+        {"setup.py": "from setuptools import setup\nGPU = []\nsetup(install_requires=['numpy'], extras_require={'gpu': GPU})\n"},
+        ("setup.py",), ("numpy",),
+    ),
+    "requirements-file-read-by-setup-py-counted-as-itself": (
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=open('requirements.txt').read().split())\n",
+         "requirements.txt": "torch\n"},
+        ("setup.py", "requirements.txt"), ("torch",),
+    ),
+    # No-op cases: a setup.py that lists no requirements is not a source.
+    "shim-without-requirements": ({"setup.py": "from setuptools import setup\nsetup()\n"}, (), ()),
+    "setup-requires-only": (
+        {"setup.py": "from setuptools import setup\nsetup(name='demo', setup_requires=['cython'])\n"}, (), (),
+    ),
+    "no-setup-call": ({"setup.py": "import numpy\nprint(numpy.__version__)\n"}, (), ()),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "sources", "expected"), SETUP_PY_OTHER_CASES.values(), ids=SETUP_PY_OTHER_CASES)
+def test_setup_py(tmp_path, files, sources, expected):
+    assert declared_dependencies(write_project(tmp_path, files)) == DeclaredDependencies(sources, expected)
+
+
+PIPFILE_CASES = {
+    "packages-dev-and-custom-categories": (
+        {"Pipfile": """
+            [[source]]
+            url = "https://pypi.org/simple"
+            verify_ssl = true
+            name = "pypi"
+
+            [[source]]
+            url = "https://download.pytorch.org/whl/cpu"
+            verify_ssl = true
+            name = "pytorch"
+
+            [packages]
+            numpy = "*"
+            torch = {version = "==2.2.0", index = "pytorch"}
+            "scikit_learn" = ">=1.3"
+            requests = {extras = ["socks"], version = "*"}
+            tool-kit = {git = "https://github.com/org/tool.git", ref = "v1"}
+
+            [dev-packages]
+            pytest = "*"
+
+            [docs]
+            Sphinx = "*"
+
+            [requires]
+            python_version = "3.11"
+
+            [scripts]
+            train = "python train.py"
+
+            [pipenv]
+            allow_prereleases = true
+        """},
+        ("Pipfile",),
+        ("numpy", "pytest", "requests", "scikit-learn", "sphinx", "tool-kit", "torch"),
+    ),
+    "own-project-editable": (
+        {"Pipfile": '[packages]\ndemo = {path = ".", editable = true}\nPyYAML = "*"\n',
+         "pyproject.toml": '[project]\nname = "demo"\n'},
+        ("pyproject.toml", "Pipfile"), ("pyyaml",),
+    ),
+    "empty-categories": ({"Pipfile": "[packages]\n[dev-packages]\n"}, ("Pipfile",), ()),
+    # No-op: a Pipfile with only pipenv's own sections declares nothing.
+    "only-pipenv-sections": (
+        {"Pipfile": '[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n[requires]\npython_version = "3.11"\n'},
+        (), (),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "sources", "expected"), PIPFILE_CASES.values(), ids=PIPFILE_CASES)
+def test_pipfile(tmp_path, files, sources, expected):
+    assert declared_dependencies(write_project(tmp_path, files)) == DeclaredDependencies(sources, expected)
+
+
 def test_sources_in_reading_order(tmp_path):
     write_project(
         tmp_path,
@@ -311,10 +506,12 @@ def test_sources_in_reading_order(tmp_path):
             "requirements.txt": "numpy\n",
             "setup.cfg": "[options]\ninstall_requires = numpy\n",
             "pyproject.toml": '[project]\nname = "d"\ndependencies = ["numpy"]\n',
+            "setup.py": "from setuptools import setup\nsetup(install_requires=['numpy'])\n",
+            "Pipfile": '[packages]\nnumpy = "*"\n',
         },
     )
     assert declared_dependencies(tmp_path) == DeclaredDependencies(
-        sources=("pyproject.toml", "setup.cfg", "requirements.txt", "environment.yml"),
+        sources=("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt", "environment.yml"),
         distributions=("numpy",),
     )
 
@@ -364,6 +561,15 @@ ERROR_CASES = {
         {"environment.yml": "name: x\ndependencies:\n  - numpy\n  - pip:\n    - -r pip.txt\n"},
         "environment.yml:5: -r pip.txt: no such file",
     ),
+    "setup-py-not-python": (
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=['numpy']\n"},
+        "setup.py:2: invalid Python: '(' was never closed",
+    ),
+    "bad-pipfile": (
+        {"Pipfile": "[packages]\nnumpy = *\n"},
+        "Pipfile: invalid TOML: Invalid value (at line 2, column 9)",
+    ),
+    "pipfile-category-not-a-table": ({"Pipfile": 'packages = ["numpy"]\n'}, "Pipfile: 'packages' must be a table"),
     "undecodable-environment": (
         {"environment.yml": b"dependencies:\n  - caf\xe9\n"},
         "environment.yml: not UTF-8: invalid continuation byte at byte 21",
@@ -377,3 +583,26 @@ def test_unreadable_file_is_a_one_line_error(tmp_path, files, message):
         declared_dependencies(write_project(tmp_path, files))
     assert str(raised.value) == message
     assert "\n" not in str(raised.value)
+
+
+# The summary's words for the environment when declared dependencies stand in for it.
+SUMMARY_CASES = {
+    "nothing-found": ({"train.py": "import numpy\n"}, "(no project environment found; no declared dependencies found)"),
+    "files-that-list-nothing": (
+        {"pyproject.toml": '[project]\nname = "demo"\n', "Pipfile": "[packages]\n"},
+        "(no project environment found; no declared dependencies found in pyproject.toml, Pipfile)",
+    ),
+    "declared": (
+        {"Pipfile": '[packages]\nnumpy = "*"\n'},
+        "declared dependencies from Pipfile (no project environment found;",
+    ),
+}
+
+
+@pytest.mark.parametrize(("files", "words"), SUMMARY_CASES.values(), ids=SUMMARY_CASES)
+def test_summary_says_what_was_declared(tmp_path, files, words):
+    project = write_project(tmp_path, files)
+    declared = declared_dependencies(project)
+    base = load_environment(sys.executable, DECLARED)
+    environment = declared_environment(base, declared.sources, declared.import_names)
+    assert words in describe_environment(environment, project)

@@ -64,8 +64,12 @@ def describe_environment(environment: TargetEnvironment, cwd: Path) -> str:
     if environment.chosen_by == DECLARED:
         # Why not the interpreter running shadowcheck: it is a tool's environment, not the project's.
         own = f", and {environment.own_environment}'s environment is shadowcheck's own" if environment.own_environment else ""
-        if not environment.declared_sources:
-            return f"the Python {version} standard library only (no project environment or declared dependencies found{own})"
+        if not environment.declared:  # no file declares dependencies, or those found list none
+            where = f" in {', '.join(environment.declared_sources)}" if environment.declared_sources else ""
+            return (
+                f"the Python {version} standard library only "
+                f"(no project environment found{own}; no declared dependencies found{where})"
+            )
         sources = ", ".join(environment.declared_sources)
         return f"declared dependencies from {sources} (no project environment found{own}; Python {version} standard library)"
     described = f"{relative(environment.python, cwd)} (Python {version}, {environment.chosen_by})"

@@ -2,8 +2,9 @@
 
 A pre-commit hook runs in its own virtualenv, without the project's packages. What the project
 declares still says which names are third-party: pyproject.toml ([project], [dependency-groups],
-Poetry), setup.cfg, requirements*.txt and requirements/*.txt, environment.yml. Only names are
-read; versions, markers and extras do not matter here.
+Poetry), setup.cfg, setup.py (its literal arguments, never run), Pipfile, requirements*.txt and
+requirements/*.txt, environment.yml. Only names are read; versions, markers and extras do not
+matter here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from shadowcheck.environment.import_names import (
     normalize_distribution_name,
 )
 from shadowcheck.ftypes import Problem, ShadowcheckError, SourceError
-from shadowcheck.source.build_files import read_pyproject, read_setup_cfg, read_text, strings, table
+from shadowcheck.source.build_files import (
+    read_pyproject,
+    read_setup_cfg,
+    read_setup_py,
+    read_text,
+    strings,
+    table,
+)
 
 # A PEP 508 requirement's name, which must be followed by the end, extras, a version, a marker
 # or a URL: "https://..." and "./pkg" are not requirements.
@@ -52,11 +60,18 @@ CONDA_NOT_DISTRIBUTIONS = frozenset(
         "cmake", "make", "gcc", "gxx", "ffmpeg",
     }
 )  # fmt: skip
+# The setup() keywords that list requirements. setup_requires is left out: it is what setup.py
+# itself needs to run, not what the project imports.
+SETUP_PY_REQUIREMENTS = ("install_requires", "extras_require", "tests_require")
+# Pipfile tables that are pipenv's own, not package categories (pipenv's project.py,
+# NON_CATEGORY_SECTIONS): every other table is one, [packages] and [dev-packages] or custom.
+PIPFILE_NOT_CATEGORIES = frozenset({"build-system", "pipenv", "requires", "scripts", "source"})
 
 
 @dataclass(frozen=True)
 class DeclaredDependencies:
-    # Files that declare dependencies, relative to the project root, posix separators.
+    # Files that declare dependencies, relative to the project root, posix separators; empty
+    # when the project has none of them.
     sources: tuple[str, ...]
     # Normalized distribution names, sorted, each once.
     distributions: tuple[str, ...]
@@ -79,7 +94,8 @@ def declared_dependencies(project_root: Path) -> DeclaredDependencies:
         return reader.read_all()
     except SourceError as error:  # from build_files.py, which names the file by its full path
         where = reader.relative(Path(error.problem.path or project_root))
-        raise ShadowcheckError(f"{where}: {error.problem.message}") from None
+        line = f":{error.problem.line}" if error.problem.line else ""
+        raise ShadowcheckError(f"{where}{line}: {error.problem.message}") from None
 
 
 class _DependencyReader:
@@ -97,6 +113,10 @@ class _DependencyReader:
             own_names.update(self.read_pyproject(self.root / "pyproject.toml"))
         if (self.root / "setup.cfg").is_file():
             own_names.update(self.read_setup_cfg(self.root / "setup.cfg"))
+        if (self.root / "setup.py").is_file():
+            own_names.update(self.read_setup_py(self.root / "setup.py"))
+        if (self.root / "Pipfile").is_file():
+            self.read_pipfile(self.root / "Pipfile")
         for pattern in ("requirements*.txt", "requirements/*.txt"):
             for path in sorted(self.root.glob(pattern)):
                 if path.is_file():
@@ -181,6 +201,38 @@ class _DependencyReader:
         items = value.splitlines() if "\n" in value else value.split(";")
         return [item for item in items if not item.strip().startswith("#")]
 
+    # --- setup.py --------------------------------------------------------------------------------
+
+    def read_setup_py(self, path: Path) -> list[str]:
+        # The requirement keywords of setup(), where build_files.py could read them as literals;
+        # a computed value (a variable, a file read, a sum) is UNKNOWN there and skipped here.
+        # Returns the project's name.
+        call = read_setup_py(path)
+        if call is None or not any(keyword in call.keywords for keyword in SETUP_PY_REQUIREMENTS):
+            return []
+        self.sources.append(self.relative(path))
+        extras = call.keywords.get("extras_require")
+        values = [call.keywords.get("install_requires"), call.keywords.get("tests_require")]
+        values += extras.values() if isinstance(extras, dict) else []
+        for value in values:
+            for requirement in _setup_py_requirements(value):
+                self.add_requirement(requirement)
+        name = call.keywords.get("name")
+        return [name] if isinstance(name, str) else []
+
+    # --- Pipfile ---------------------------------------------------------------------------------
+
+    def read_pipfile(self, path: Path) -> None:
+        # A Pipfile is TOML; each package category maps distribution names to a version or a
+        # table (git, path, extras), which do not matter here.
+        document = read_pyproject(path)
+        categories = [name for name in document if name not in PIPFILE_NOT_CATEGORIES]
+        if not categories:
+            return
+        self.sources.append(self.relative(path))
+        for category in categories:
+            self.distributions.update(normalize_distribution_name(n) for n in table(document, category, path))
+
     # --- requirements files ----------------------------------------------------------------------
 
     def read_requirements_file(self, path: Path) -> None:
@@ -248,6 +300,18 @@ def _logical_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
         pending = ""
     if pending:
         yield start, pending
+
+
+def _setup_py_requirements(value: object) -> list[str]:
+    # What setuptools reads from a requirement keyword (_reqs.parse_strings): a string or a list
+    # of strings, each split into lines, "#" comments dropped, lines ending in a backslash joined.
+    # Anything else (UNKNOWN, a number) is not a list of requirements that can be read.
+    if isinstance(value, str):
+        value = [value]
+    if not (isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)):
+        return []
+    lines = [line.strip() for item in value for line in item.splitlines()]
+    return [COMMENT.sub("", line) for _, line in _logical_lines(lines)]
 
 
 def _environment_lists(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:

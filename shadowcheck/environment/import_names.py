@@ -3,7 +3,9 @@
 An installed distribution lists its files, so the probe reads its import names from them. A
 distribution that is only declared (in requirements.txt, pyproject.toml, environment.yml) has no
 files to read: its import names come from the table below, or else from the default rule, the
-normalized name with "-" read as "_" (``typing-extensions`` -> ``typing_extensions``).
+normalized name with "-" read as "_" (``typing-extensions`` -> ``typing_extensions``). Read the
+other way, the table says which distribution to install for a missing import (``Bio`` ->
+biopython); the default rule is not read backwards, since that would only guess.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import re
 # dotted names for what it places inside a namespace package ("google.protobuf"). Every entry
 # is one the default rule gets wrong, or a canonical name listed before its variants so that a
 # reverse lookup offers it first ("tensorflow" before "tensorflow-cpu"). Only entries checked
-# against the distribution's own file list belong here; test_import_names.py re-checks every
-# entry installed on the machine running the tests.
+# against the distribution's own file list belong here: `python tests/test_import_names.py
+# NAME...` checks them in the published wheels, and the suite re-checks every entry installed
+# on the machine running it.
 DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     # --- machine learning --------------------------------------------------------------------
     "scikit-learn": ("sklearn",),
@@ -68,6 +71,10 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "antlr4-python3-runtime": ("antlr4",),
     "levenshtein": ("Levenshtein",),
     "google-generativeai": ("google.generativeai",),
+    "google-cloud-aiplatform": ("google.cloud.aiplatform", "vertexai"),
+    "dm-tree": ("tree",),
+    "biopython": ("Bio", "BioSQL"),
+    "simpleitk": ("SimpleITK",),
     # --- images, audio, documents ------------------------------------------------------------
     "opencv-python": ("cv2",),
     "opencv-contrib-python": ("cv2",),
@@ -76,10 +83,15 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "pillow": ("PIL",),
     "pillow-simd": ("PIL",),
     "pywavelets": ("pywt",),
-    "matplotlib": ("matplotlib", "pylab", "mpl_toolkits.mplot3d"),
+    "matplotlib": (
+        "matplotlib", "pylab", "mpl_toolkits.mplot3d", "mpl_toolkits.axes_grid1", "mpl_toolkits.axisartist",
+    ),
+    "basemap": ("mpl_toolkits.basemap",),
     "pyopengl": ("OpenGL",),
     "pyqt5": ("PyQt5",),
+    "pyqt6": ("PyQt6",),
     "pyside6": ("PySide6",),
+    "wxpython": ("wx",),
     "speechrecognition": ("speech_recognition",),
     "ffmpeg-python": ("ffmpeg",),
     "pymupdf": ("fitz", "pymupdf"),
@@ -103,10 +115,21 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "google-api-python-client": ("googleapiclient",),
     "google-cloud-storage": ("google.cloud.storage",),
     "google-cloud-bigquery": ("google.cloud.bigquery",),
+    "google-cloud-bigquery-storage": ("google.cloud.bigquery_storage",),
+    "google-cloud-pubsub": ("google.cloud.pubsub", "google.cloud.pubsub_v1"),
+    "google-cloud-firestore": ("google.cloud.firestore",),
+    "google-cloud-secret-manager": ("google.cloud.secretmanager",),
+    "google-cloud-logging": ("google.cloud.logging",),
+    "google-cloud-vision": ("google.cloud.vision",),
+    "google-cloud-speech": ("google.cloud.speech",),
+    "google-cloud-translate": ("google.cloud.translate",),
+    "google-api-core": ("google.api_core",),
     "azure-storage-blob": ("azure.storage.blob",),
     "snowflake-connector-python": ("snowflake.connector",),
+    "psycopg2": ("psycopg2",),
     "psycopg2-binary": ("psycopg2",),
     "mysqlclient": ("MySQLdb",),
+    "mysql-connector-python": ("mysql.connector",),
     "pymongo": ("pymongo", "bson", "gridfs"),
     "kafka-python": ("kafka",),
     "apache-airflow": ("airflow",),
@@ -122,6 +145,10 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "websocket-client": ("websocket",),
     "pyzmq": ("zmq",),
     "pyserial": ("serial",),
+    "pyusb": ("usb",),
+    "paho-mqtt": ("paho.mqtt",),
+    "python-jose": ("jose",),
+    "python-multipart": ("python_multipart", "multipart"),
     "py-cpuinfo": ("cpuinfo",),
     # pywin32's .pth file puts its win32/ and win32/lib/ directories on sys.path.
     "pywin32": ("win32api", "win32con", "win32com"),
@@ -132,6 +159,9 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "cython": ("Cython", "cython", "pyximport"),
     "ipython": ("IPython",),
     "pyinstaller": ("PyInstaller",),
+    "gitpython": ("git",),
+    "python-slugify": ("slugify",),
+    "djangorestframework": ("rest_framework",),
 }
 
 # How a distribution in the table spells its own name, where that is not its normalized name:
@@ -139,6 +169,7 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
 DISPLAY_NAMES: dict[str, str] = {
     "cython": "Cython",
     "gdal": "GDAL",
+    "gitpython": "GitPython",
     "gputil": "GPUtil",
     "levenshtein": "Levenshtein",
     "netcdf4": "netCDF4",
@@ -146,12 +177,12 @@ DISPLAY_NAMES: dict[str, str] = {
     "pillow-simd": "Pillow-SIMD",
     "pot": "POT",
     "pyjwt": "PyJWT",
-    "pymupdf": "PyMuPDF",
     "pynacl": "PyNaCl",
     "pyopengl": "PyOpenGL",
     "pyopenssl": "pyOpenSSL",
     "pypdf2": "PyPDF2",
     "pyqt5": "PyQt5",
+    "pyqt6": "PyQt6",
     "pyside6": "PySide6",
     "pysocks": "PySocks",
     "pywavelets": "PyWavelets",
@@ -159,6 +190,7 @@ DISPLAY_NAMES: dict[str, str] = {
     "ruamel-yaml": "ruamel.yaml",
     "speechrecognition": "SpeechRecognition",
     "tensorboardx": "tensorboardX",
+    "wxpython": "wxPython",
 }
 
 _SEPARATOR_RUNS = re.compile(r"[-_.]+")
@@ -196,26 +228,28 @@ def _nearest_listed(module: str) -> str | None:
     return None
 
 
-def distributions_for_import_name(top_level: str) -> tuple[str, ...]:
-    """The table's distributions that provide ``top_level``, the canonical one first.
+def distributions_for_import_name(name: str) -> tuple[str, ...]:
+    """The table's distributions that provide import ``name``, the canonical one first.
 
     A dotted module is looked up through its nearest listed parent, so "google.protobuf.message"
     finds protobuf; a bare namespace package ("google") finds nothing.
     """
-    listed = _nearest_listed(top_level)
+    listed = _nearest_listed(name)
     return _DISTRIBUTIONS_BY_IMPORT_NAME[listed] if listed else ()
 
 
-def install_hint(import_name: str) -> str | None:
-    """The distribution to install for ``import_name``, when pip would not find it by that name.
+def distribution_for_import(name: str) -> str | None:
+    """The distribution to install for import ``name``, spelled as it spells itself: the table's
+    canonical provider of ``name`` or of its nearest listed parent ("sklearn.linear_model" ->
+    "scikit-learn", "tensorflow" -> "tensorflow").
 
-    None when the table does not know the name, or when installing the import name itself would
-    work ("tensorflow", "huggingface_hub", "IPython").
+    None when the table does not list it: installing the import name itself would be a guess
+    ("utils" is rarely the distribution of that name), and a bare namespace ("google") has no
+    one distribution.
     """
-    listed = _nearest_listed(import_name)
-    if listed is None:
-        return None
-    canonical = _DISTRIBUTIONS_BY_IMPORT_NAME[listed][0]
-    if canonical == normalize_distribution_name(listed):
-        return None
-    return DISPLAY_NAMES.get(canonical, canonical)
+    providers = distributions_for_import_name(name)
+    return DISPLAY_NAMES.get(providers[0], providers[0]) if providers else None
+
+
+# verify.py's name for it, until verify.py imports distribution_for_import.
+install_hint = distribution_for_import

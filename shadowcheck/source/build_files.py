@@ -49,7 +49,7 @@ def read_text(path: Path) -> str:
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:
-    """pyproject.toml as a document; SourceError when it is not TOML."""
+    """A TOML file (pyproject.toml, a Pipfile) as a document; SourceError when it is not TOML."""
     try:
         return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as error:
