@@ -194,13 +194,14 @@ def users_sys_path(problems):
     result, known = [], set()
 
     def add(entries):
+        # Kept as site left them: a .pth file's `import` line may append a name that is no
+        # directory at all (setuptools' editable finders append "__editable__.<...>.__path_hook__").
         for entry in entries:
-            absolute = os.path.abspath(entry)
-            if os.path.normcase(absolute) not in known:
-                known.add(os.path.normcase(absolute))
-                result.append(absolute)
+            if os.path.normcase(entry) not in known:
+                known.add(os.path.normcase(entry))
+                result.append(entry)
 
-    add(pythonpath + INTERPRETER_PATH)
+    add([os.path.abspath(entry) for entry in pythonpath] + INTERPRETER_PATH)
     directory = user_site()
     if directory and os.path.isdir(directory):
         add(path_entries_of_site_dir(directory, list(result), problems))
