@@ -237,6 +237,10 @@ class Finding:
     importers: tuple[Importer, ...] = field(default=(), compare=False)
     help: str | None = field(default=None, compare=False)
     name: str = field(default="", compare=False)  # the rule's name, e.g. shadows-stdlib-module
+    # Environment findings (doctor): the installed distributions it is about, (name, version),
+    # and the lines that show it (which files are on disk, which are missing).
+    distributions: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    evidence: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
