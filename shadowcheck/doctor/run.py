@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from shadowcheck.doctor.report import DoctorReport
 from shadowcheck.doctor.summary import summarize
 from shadowcheck.doctor.training import Epoch, train_reference
 from shadowcheck.environment import find_interpreter, load_environment
-from shadowcheck.environment.isolation import DECLARED
+from shadowcheck.environment.isolation import DECLARED, own_tool_environment
 from shadowcheck.ftypes import ShadowcheckError
 from shadowcheck.paths import relative
 
@@ -21,7 +22,8 @@ from shadowcheck.paths import relative
 @dataclass(frozen=True)
 class DoctorSettings:
     root: Path = Path(".")
-    python: str | None = None
+    python: str | None = None  # --python or $SHADOWCHECK_PYTHON: always run
+    configured_python: str | None = None  # `python` in [tool.shadowcheck]: trust.py decides
     select: frozenset[str] | None = None  # None: every doctor rule
     ignore: frozenset[str] = frozenset()
     all_distributions: bool = False  # SC307 hashes every distribution, not only the imported ones
@@ -40,11 +42,12 @@ def run_doctor(
     root = Path(os.path.abspath(cwd / settings.root))
     if not root.is_dir():
         raise ShadowcheckError(f"{relative(root, cwd)}: not a directory")
-    python, chosen_by = find_interpreter(settings.python, root, settings.environ)
+    python, chosen_by = find_interpreter(settings.python, root, settings.environ, settings.configured_python)
     if chosen_by == DECLARED:
         # check can stand the declared dependencies in for an environment; doctor examines one.
+        own = own_tool_environment(sys.prefix, settings.environ, root) or "an isolated tool"
         raise ShadowcheckError(
-            "no environment to examine: shadowcheck runs from its own isolated environment and the "
+            f"no environment to examine: shadowcheck runs from {own}'s environment of its own and the "
             "project has none (.venv/, $VIRTUAL_ENV, $CONDA_PREFIX); pass --python"
         )
     environment = load_environment(python, chosen_by, use_cache=settings.use_cache, details=True)
