@@ -6,7 +6,7 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shadowcheck.ftypes import Distribution
+from shadowcheck.ftypes import Distribution, TargetEnvironment
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,11 @@ class InstallerCommand:
         return f"{shlex.quote(self.python)} -m pip {verb} {words}"
 
 
-def installer_command(python: str, distributions: Iterable[Distribution] = ()) -> InstallerCommand:
-    """The command for ``python``'s environment: uv's when uv installed all of ``distributions``
-    (a uv-made venv usually has no pip), pip's otherwise."""
+def installer_command(
+    environment: TargetEnvironment, python: str, distributions: Iterable[Distribution] = ()
+) -> InstallerCommand:
+    """The command for ``environment`` (its interpreter shown as ``python``): uv's when uv made
+    it or installed all of ``distributions`` (such an environment usually has no pip), pip's
+    otherwise."""
     installers = {d.installer for d in distributions}
-    return InstallerCommand(python, uv=installers == {"uv"})
+    return InstallerCommand(python, uv=environment.made_by_uv or installers == {"uv"})

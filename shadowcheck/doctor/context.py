@@ -3,10 +3,11 @@ with, the project, and the distributions' RECORDs. Lazy, so a rule pays only for
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
+from shadowcheck.doctor.commands import InstallerCommand, installer_command
 from shadowcheck.doctor.records import Records
 from shadowcheck.doctor.scope import imported_distributions
 from shadowcheck.environment.import_names import normalize_distribution_name
@@ -77,6 +78,10 @@ class DoctorContext:
         scope, problems = imported_distributions(self.environment, self.installed, self.project_root, self.exclude)
         self.problems.extend(problems)
         return scope
+
+    def installer(self, distributions: Iterable[Distribution] = ()) -> InstallerCommand:
+        """The install commands a help gives for this environment (pip's, or uv's)."""
+        return installer_command(self.environment, self.shown(self.environment.python), distributions)
 
     def shown(self, path: str | Path) -> str:
         """A path as reports show it: relative to the working directory when inside it."""

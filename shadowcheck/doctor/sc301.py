@@ -4,7 +4,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shadowcheck.doctor.commands import installer_command
 from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.records import RecordEntry, record_digest
 from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
@@ -125,7 +124,7 @@ class DuplicateProvider(DoctorRule):
                 f"contents; on disk: {', '.join(parts)}"
             )
         keep = max(range(len(providers)), key=lambda i: overlap.owned[i])  # whose files are most on disk
-        command = installer_command(context.shown(context.environment.python), providers)
+        command = context.installer(providers)
         wanted = f"{providers[keep].name}=={providers[keep].version}"
         if one_name:
             stale = [context.shown(d.metadata_path or d.location) for i, d in enumerate(providers) if i != keep]

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from shadowcheck.doctor.commands import installer_command
 from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.ftypes import Finding, Severity
@@ -63,7 +62,7 @@ class BrokenRequirement(DoctorRule):
         from shadowcheck.doctor.requirements import CONFLICT, MISSING, unmet
 
         markers = context.marker_environment
-        command = installer_command(context.shown(context.environment.python), context.installed.values())
+        command = context.installer(context.installed.values())
         for distribution in context.installed.values():
             label = f"{distribution.name} {distribution.version}"
             metadata = context.shown(os.path.join(distribution.metadata_path or distribution.location, "METADATA"))

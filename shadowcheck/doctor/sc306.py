@@ -5,7 +5,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from shadowcheck.doctor.commands import installer_command
 from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.doctor.words import joined
@@ -73,7 +72,7 @@ class KerasBackend(DoctorRule):
     def _keras3(self, context: DoctorContext, keras: Distribution) -> Iterator[Finding]:
         label = f"Keras {keras.version}"
         path = _package(context, keras, "keras")
-        command = installer_command(context.shown(context.environment.python), (keras,))
+        command = context.installer((keras,))
         installed = [b for b in TRAINING_BACKENDS if context.provider(b) is not None]
         backend, chosen_by = effective_backend(context.environ)
         if backend not in BACKEND_MODULES:
@@ -106,7 +105,7 @@ class KerasBackend(DoctorRule):
     def _keras2(self, context: DoctorContext, keras: Distribution) -> Iterator[Finding]:
         path = _package(context, keras, "keras")
         if context.provider("tensorflow") is None:
-            command = installer_command(context.shown(context.environment.python), (keras,))
+            command = context.installer((keras,))
             yield self.finding(
                 path, "keras",
                 f"Keras {keras.version} runs only on tensorflow, which is not installed",
@@ -130,7 +129,7 @@ class KerasBackend(DoctorRule):
         legacy = context.environ.get("TF_USE_LEGACY_KERAS", "") in LEGACY_KERAS_ON
         if legacy and tf_keras is None and tensorflow is not None:
             minor = ".".join(tensorflow.version.split(".")[:2])
-            command = installer_command(context.shown(context.environment.python), (tensorflow,))
+            command = context.installer((tensorflow,))
             yield self.finding(
                 _package(context, tensorflow, "tensorflow"), "tf_keras",
                 f"TF_USE_LEGACY_KERAS={context.environ['TF_USE_LEGACY_KERAS']} makes tf.keras import tf_keras, "

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from shadowcheck.doctor.commands import installer_command
 from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.records import FileState
 from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
@@ -83,7 +82,7 @@ class AlteredOrMissingFiles(DoctorRule):
         evidence = [f"{s.state}: {context.shown(s.absolute)}" for s in (*missing, *altered)[:SHOWN_FILES]]
         if len(changed) > SHOWN_FILES:
             evidence.append(f"... and {len(changed) - SHOWN_FILES} more")
-        command = installer_command(context.shown(context.environment.python), (distribution,))
+        command = context.installer((distribution,))
         spec = f"{distribution.name}=={distribution.version}"
         return self.finding(
             context.shown(os.path.join(distribution.metadata_path or distribution.location, "RECORD")),

@@ -55,7 +55,7 @@ def summarize(environment: TargetEnvironment, environ: Mapping[str, str], instal
         version=".".join(map(str, environment.version)),
         implementation=details.implementation,
         platform=details.platform,
-        kind=environment_kind(details.prefix, details.base_prefix),
+        kind=environment_kind(details.prefix, details.base_prefix, environment.made_by_uv),
         prefix=details.prefix,
         base_prefix=details.base_prefix,
         distributions=installed,
@@ -64,20 +64,19 @@ def summarize(environment: TargetEnvironment, environ: Mapping[str, str], instal
     )
 
 
-def environment_kind(prefix: str, base_prefix: str) -> str:
-    """Where the environment came from, from the marks its makers leave in its prefix."""
+def environment_kind(prefix: str, base_prefix: str, made_by_uv: bool = False) -> str:
+    """Where the environment came from, from the marks its makers leave in its prefix
+    (``made_by_uv``: the probe found uv's line in pyvenv.cfg)."""
     root = Path(prefix)
     if (root / "conda-meta").is_dir():
         return "conda"
+    if made_by_uv:
+        return "uv venv"
     config = root / "pyvenv.cfg"
     if config.is_file():
-        # uv writes `uv = 0.4.0`, virtualenv `virtualenv = 20.26.0`; the venv module neither.
-        keys = {line.partition("=")[0].strip() for line in _lines(config)}
-        if "uv" in keys:
-            return "uv venv"
-        if "virtualenv" in keys:
-            return "virtualenv"
-        return "venv"
+        # virtualenv writes `virtualenv = 20.26.0` into pyvenv.cfg; the venv module does not.
+        keys = {line.partition("=")[0].strip().lower() for line in _lines(config)}
+        return "virtualenv" if "virtualenv" in keys else "venv"
     return "venv" if os.path.realpath(prefix) != os.path.realpath(base_prefix) else "system"
 
 
