@@ -390,7 +390,7 @@ def doctor(root, python, output_format, output_file, color, select, ignore, excl
     --train, the reference CNN trained for real. Read from metadata and files: nothing is imported.
     """
     if list_checks:
-        _emit(lambda stream, _: stream.writelines(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in DOCTOR_RULES), None, "never", "")
+        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in DOCTOR_RULES)), None, "never", "")
         raise SystemExit(EXIT_CLEAN)
     users_python, configured_python = _python_choice(python)
     settings = DoctorSettings(

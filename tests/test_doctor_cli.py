@@ -112,7 +112,8 @@ def test_selection(doctor, target_venv, tmp_path, args, pyproject, reported):
 @pytest.mark.parametrize(
     "args, message",
     [
-        pytest.param(["--select", "SC101"], "--select: unknown rule code 'SC101'; known codes: SC301, SC302, SC306, SC307", id="check-code"),
+        pytest.param(["--select", "SC101"], "'--select': doctor has none of SC101; its checks: SC301, SC302, SC306, SC307", id="check-code"),
+        pytest.param(["--ignore", "SC999"], "unknown rule code 'SC999'; known codes: SC101, SC102, SC301", id="unknown-code"),
         pytest.param(["nowhere"], "nowhere: not a directory", id="missing-root"),
         pytest.param(["--python", "/no/python"], "Python interpreter not found: /no/python", id="missing-python"),
     ],

@@ -92,9 +92,9 @@ def write(report: DoctorReport, stream: TextIO, color: bool = False) -> None:
     rows = environment_lines(report)
     width = max(len(label) for label, _ in rows)
     stream.write(paint("Environment", BOLD, color) + "\n")
-    stream.writelines(f"  {label.ljust(width)}  {value}\n" for label, value in rows)
+    stream.write("".join(f"  {label.ljust(width)}  {value}\n" for label, value in rows))
     stream.write("\n")
-    stream.writelines("\n".join(finding_lines(finding, color)) + "\n" for finding in report.findings)
+    stream.write("".join("\n".join(finding_lines(finding, color)) + "\n" for finding in report.findings))
     if report.findings:
         stream.write("\n")
     if report.training is not None:
