@@ -20,6 +20,9 @@ from click.core import ParameterSource
 
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
+from shadowcheck.doctor import DOCTOR_RULES, DOCTOR_RULES_BY_CODE
+from shadowcheck.doctor.run import DoctorSettings, run_doctor
+from shadowcheck.doctor.training import Epoch
 from shadowcheck.environment.process import Terminated
 from shadowcheck.ftypes import NO_PROGRESS, Problem, Progress, ShadowcheckError
 from shadowcheck.options import (
@@ -33,10 +36,20 @@ from shadowcheck.options import (
     rule_codes,
     setting,
 )
-from shadowcheck.reporters import REPORTERS, STATISTICS, Display, rule_doc, text, verify_json, verify_text
+from shadowcheck.reporters import (
+    REPORTERS,
+    STATISTICS,
+    Display,
+    doctor_json,
+    doctor_text,
+    rule_doc,
+    text,
+    verify_json,
+    verify_text,
+)
 from shadowcheck.reporters.escape import ESCAPE, EscapingStream, one_line, printable
 from shadowcheck.reporters.progress import TerminalProgress
-from shadowcheck.rules import ALL_RULES, RULES_BY_CODE
+from shadowcheck.rules import ALL_RULES
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -95,6 +108,7 @@ def cli() -> None:
     \b
     shadowcheck [check] [PATH ...]   report what the project shadows (the default)
     shadowcheck verify train.py      predict every import of `python train.py`
+    shadowcheck doctor               examine the environment before training
     shadowcheck rule SC101           explain a rule
     """
 
@@ -339,6 +353,98 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
     raise SystemExit(exit_status(verification.errors, verification.warnings, verification.problems, fail_on))
 
 
+# --- doctor ----------------------------------------------------------------------------------
+
+DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
+
+
+@cli.command(
+    cls=ConfiguredCommand, config_from="root", epilog=REFERENCE,
+    short_help="Examine the environment a project will train in: duplicate providers, broken requirements, backends, altered files.",
+)  # fmt: skip
+@click.argument("root", required=False, default=".", type=click.Path(path_type=Path))
+@python_option
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(sorted(DOCTOR_REPORTERS)), default="text",
+    show_default=True, help="How to write the report.",
+)  # fmt: skip
+@output_file_option
+@color_option
+@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these checks (comma-separated or repeated).")
+@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these checks.")
+@setting("--exclude", multiple=True, metavar="PATTERN", help="Leave these project paths out of the import scan (SC307's scope).")
+@setting("--extend-exclude", multiple=True, metavar="PATTERN", help="Leave these out too, on top of --exclude.")
+@click.option("--all", "all_distributions", is_flag=True, help="SC307: hash every distribution's files, not only those the project uses.")
+@click.option("--train", is_flag=True, help="Then train the reference CNN for real with that interpreter, ROOT first on sys.path.")
+@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="Epochs for --train.")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@fail_on_option("warning")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found (problems still exit 2).")
+@no_cache_option
+def doctor(root, python, output_format, output_file, color, select, ignore, exclude, extend_exclude,
+           all_distributions, train, epochs, list_checks, fail_on, exit_zero, no_cache):  # fmt: skip
+    """Examine the environment the project in ROOT (default: .) will train in.
+
+    Two distributions providing one module, requirements missing or out of range (as pip check
+    says), a Keras without its backend, installed files that no longer match their RECORD; with
+    --train, the reference CNN trained for real. Read from metadata and files: nothing is imported.
+    """
+    if list_checks:
+        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in DOCTOR_RULES)), None, "never", "")
+        raise SystemExit(EXIT_CLEAN)
+    users_python, configured_python = _python_choice(python)
+    settings = DoctorSettings(
+        root=root,
+        python=users_python,
+        configured_python=configured_python,
+        select=_doctor_selection(select),
+        ignore=frozenset(ignore),
+        all_distributions=all_distributions,
+        exclude=(*exclude, *extend_exclude),
+        train=train,
+        epochs=epochs,
+        use_cache=not no_cache,
+    )
+    if train:
+        _say(f"shadowcheck doctor: examining the environment, then training the reference CNN for {epochs} epochs")
+    report = run_doctor(settings, on_epoch=_epoch_progress(sys.stderr) if train else None)
+    writer = DOCTOR_REPORTERS[output_format]
+    _emit(lambda stream, use_color: writer(report, stream, use_color), output_file, color, doctor_text.verdict(report))
+    _report_problems(report.problems)
+    # A smoke test that did not train as it should fails like an error.
+    untrained = report.training is not None and not report.training.passed
+    raise SystemExit(exit_status(report.errors + untrained, report.warnings, report.problems, fail_on, exit_zero))
+
+
+def _doctor_selection(select: frozenset[str]) -> frozenset[str] | None:
+    """doctor's part of --select (None: every check). The configuration serves every command, so
+    a configured `select` naming none of doctor's codes is about check, not an empty selection;
+    on the command line, it is a mistake."""
+    if not select:
+        return None
+    own = select & DOCTOR_RULES_BY_CODE.keys()
+    if own:
+        return frozenset(own)
+    if click.get_current_context().get_parameter_source("select") is ParameterSource.DEFAULT_MAP:
+        return None
+    raise click.BadParameter(f"doctor has none of {', '.join(sorted(select))}; its checks: {', '.join(DOCTOR_RULES_BY_CODE)}", param_hint="'--select'")
+
+
+def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
+    """Each epoch as it ends: one line rewritten in place on a terminal, a line each elsewhere."""
+    rewrite = hasattr(stream, "isatty") and stream.isatty()
+
+    def show(epoch: Epoch) -> None:
+        line = f"  epoch {epoch.number}/{epoch.epochs}  {epoch.seconds:.2f} s  accuracy {epoch.accuracy:.4f}"
+        try:
+            stream.write(("\r" + line + ("\n" if epoch.number == epoch.epochs else "")) if rewrite else line + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # progress is a courtesy: a closed stderr must not stop the training
+
+    return show
+
+
 # --- rule ------------------------------------------------------------------------------------
 
 
@@ -349,13 +455,15 @@ def rule(code, every):
     """Explain rule CODE (SC101, or its name: shadows-installed-package)."""
     if (code is None) == (not every):
         raise click.UsageError("give a rule code or --all")
+    every_rule = (*ALL_RULES, *DOCTOR_RULES)  # check's, then doctor's
     if every:
-        rules = ALL_RULES
+        rules = every_rule
     else:
-        by_name = {r.name: r for r in ALL_RULES}
-        found = RULES_BY_CODE.get(code.strip().upper()) or by_name.get(code.strip().lower())
+        by_code = {r.code: r for r in every_rule}
+        by_name = {r.name: r for r in every_rule}
+        found = by_code.get(code.strip().upper()) or by_name.get(code.strip().lower())
         if found is None:
-            raise click.UsageError(f"unknown rule '{code}'; known: {', '.join(RULES_BY_CODE)}")
+            raise click.UsageError(f"unknown rule '{code}'; known: {', '.join(by_code)}")
         rules = (found,)
     _emit(lambda stream, _: stream.write("\n".join(rule_doc.markdown(r) for r in rules)), None, "never", "")
     raise SystemExit(EXIT_CLEAN)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shadowcheck.doctor.registry import DOCTOR_RULES_BY_CODE
 from shadowcheck.ftypes import ShadowcheckError, SourceError
 from shadowcheck.paths import relative
 from shadowcheck.rules import RULES_BY_CODE
@@ -56,12 +57,17 @@ def _table(pyproject: Path, document: dict) -> dict | None:
     return table
 
 
-def validate_codes(codes) -> list[str]:
-    """Upper-cased rule codes; an unknown one is a ValueError that lists the known ones."""
+# Every command's codes: one configuration serves check and doctor alike, and each command
+# runs the codes it has.
+KNOWN_CODES = (*RULES_BY_CODE, *DOCTOR_RULES_BY_CODE)
+
+
+def validate_codes(codes, known: tuple[str, ...] = KNOWN_CODES) -> list[str]:
+    """Upper-cased rule codes; one not in ``known`` is a ValueError that lists the known ones."""
     result = []
     for code in codes:
         normalized = str(code).strip().upper()
-        if normalized not in RULES_BY_CODE:
-            raise ValueError(f"unknown rule code '{code}'; known codes: {', '.join(RULES_BY_CODE)}")
+        if normalized not in known:
+            raise ValueError(f"unknown rule code '{code}'; known codes: {', '.join(known)}")
         result.append(normalized)
     return result

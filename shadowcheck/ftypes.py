@@ -69,6 +69,10 @@ class Distribution:
     # The project directory of an editable install (PEP 610 direct_url.json with
     # dir_info.editable, or a `setup.py develop` .egg-link), absolute; None otherwise.
     editable_project: str | None = None
+    # Only in a probe answer with details (doctor): the .dist-info/.egg-info directory, and
+    # the tool its INSTALLER file names ("pip", "uv", "conda"), None when it has none.
+    metadata_path: str | None = None
+    installer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,22 @@ class Lacking:
     missing: tuple[str, ...]  # distribution (or module) names, sorted
     wanted: int  # how many were asked for
     source: str  # where they were asked for: "requirements.txt", "the project's imports"
+
+
+@dataclass(frozen=True)
+class EnvironmentDetails:
+    """What only `doctor` asks the probe for (`_probe.py --details`)."""
+
+    prefix: str  # sys.prefix
+    base_prefix: str  # sys.base_prefix: differs from prefix inside a virtual environment
+    platform: str  # platform.platform()
+    implementation: str  # sys.implementation.name
+    version_text: str  # the first line of sys.version
+    # The PEP 508 marker variables of the target, for evaluating Requires-Dist markers.
+    marker_environment: tuple[tuple[str, str], ...]
+    # Further metadata directories of a distribution name in one directory (a dist-info an
+    # install left behind), which importlib.metadata hides behind the first.
+    leftovers: tuple[Distribution, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,7 @@ class TargetEnvironment:
     own_environment: str = ""
     # Set when the interpreter lacks most of what the project declares (environment.lacking).
     lacking: Lacking | None = None
+    details: EnvironmentDetails | None = None  # only when asked for (doctor)
 
     def providers(self, module: str) -> tuple[Distribution, ...]:
         """Distributions that provide ``module`` (a top-level or namespace-dotted name)."""
@@ -216,6 +237,10 @@ class Finding:
     importers: tuple[Importer, ...] = field(default=(), compare=False)
     help: str | None = field(default=None, compare=False)
     name: str = field(default="", compare=False)  # the rule's name, e.g. shadows-stdlib-module
+    # Environment findings (doctor): the installed distributions it is about, (name, version),
+    # and the lines that show it (which files are on disk, which are missing).
+    distributions: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    evidence: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

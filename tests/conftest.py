@@ -183,6 +183,14 @@ def target_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
 
 
 @pytest.fixture(scope="session")
+def doctor_venvs(tmp_path_factory: pytest.TempPathFactory):
+    """The venv of each doctor rule example (doctor_envs.py), all built once per session."""
+    from doctor_envs import build_example_venvs
+
+    return build_example_venvs(tmp_path_factory.mktemp("doctor-examples"))
+
+
+@pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache directory for the whole session: each interpreter is probed once, not once
     per test (a probe costs about a second)."""

@@ -7,8 +7,11 @@ import pytest
 from conftest import make_tree
 
 from shadowcheck import __version__
+from shadowcheck.doctor import DOCTOR_RULES
 from shadowcheck.reporters import rule_doc
 from shadowcheck.rules import ALL_RULES
+
+EVERY_RULE = (*ALL_RULES, *DOCTOR_RULES)  # `shadowcheck rule` explains check's and doctor's
 
 KERAS_LIKE = {"demopkg.py": "", "train.py": "from demopkg.models import Sequential\n"}
 WARNING_ONLY = {"fractions.py": "", "train.py": "import demopkg\n"}  # nothing imports fractions
@@ -88,7 +91,7 @@ def test_usage_errors_take_one_line(cli, tmp_path, args, fragments):
 # --- rule ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", EVERY_RULE, ids=lambda r: r.code)
 @pytest.mark.parametrize("spelling", ["code", "lower-code", "name"])
 def test_rule_prints_the_rules_documentation(cli, rule, spelling):
     asked = {"code": rule.code, "lower-code": rule.code.lower(), "name": rule.name}[spelling]
@@ -104,7 +107,7 @@ def test_rule_prints_the_rules_documentation(cli, rule, spelling):
 def test_rule_all_prints_every_rule_in_code_order(cli):
     result = cli("rule", "--all")
     assert result.status == 0
-    assert result.out == "\n".join(rule_doc.markdown(rule) for rule in ALL_RULES)
+    assert result.out == "\n".join(rule_doc.markdown(rule) for rule in EVERY_RULE)
 
 
 # --- statistics ------------------------------------------------------------------------------

@@ -423,10 +423,17 @@ def metadata_dir(dist):
     return str(getattr(dist, "_path", None) or dist.locate_file(""))
 
 
-def distributions(search_path, problems):
+def distributions(search_path, problems, leftovers=None):
+    """The installed distributions, the first of each name in each directory.
+
+    ``leftovers``, when given (doctor's details), receives the further metadata directories of a
+    name in a directory (a keras-2.15.0.dist-info an install left beside keras-3.5.0.dist-info),
+    which importlib.metadata hides behind the first; and each distribution gets its details.
+    """
     found = []
     seen = set()
     links = egg_links(site_packages_dirs())
+    seen_metadata = set()
     for dist in metadata.distributions(path=search_path):
         try:
             info = describe(dist)
@@ -434,23 +441,89 @@ def distributions(search_path, problems):
                 re.sub(r"[-_.]+", "-", info["name"]).lower(),
                 os.path.normcase(os.path.realpath(info["location"])),
             )
-            if key in seen:
+            if key in seen and leftovers is None:
                 continue  # the same directory reached through two sys.path entries
+            # Only for doctor: a second metadata directory of the name is a leftover, not the
+            # same one reached twice.
+            place = None if leftovers is None else os.path.normcase(os.path.realpath(metadata_dir(dist)))
+            if key in seen and place in seen_metadata:
+                continue
             info["provides"] = sorted(provides(dist, info))
             info["editable_project"] = editable_project(dist, links)
+            if leftovers is not None:
+                info.update(distribution_details(dist))
         except Exception as error:  # one broken distribution must not hide all the others
             problem = "skipped distribution at %s: %s" % (metadata_dir(dist), first_line(error))
             if problem not in problems:  # the same directory reached twice
                 problems.append(problem)
+            continue
+        seen_metadata.add(place)
+        if key in seen:
+            leftovers.append(info)
             continue
         seen.add(key)
         found.append(info)
     return found
 
 
+# --- what only `doctor` asks for (--details): nothing of it is computed for `check` ----------
+
+
+def distribution_details(dist):
+    # Where the metadata is (doctor reads RECORD from there itself, live: hashes must never
+    # come from a cached answer) and which tool installed it (PEP 376's INSTALLER file).
+    installer = dist.read_text("INSTALLER")
+    return {
+        "metadata_path": metadata_dir(dist),
+        "installer": installer.strip() if installer else None,
+    }
+
+
+def full_version(info):
+    # packaging.markers.format_full_version: "3.13.0", "3.14.0a1".
+    version = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        version += info.releaselevel[0] + str(info.serial)
+    return version
+
+
+def marker_environment():
+    """The PEP 508 marker variables, computed as packaging.markers.default_environment does."""
+    import platform
+
+    return {
+        "implementation_name": sys.implementation.name,
+        "implementation_version": full_version(sys.implementation.version),
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
+
+
+def environment_details(leftovers):
+    import platform
+
+    return {
+        "leftovers": leftovers,
+        "prefix": sys.prefix,
+        "base_prefix": sys.base_prefix,
+        "platform": platform.platform(),
+        "implementation": sys.implementation.name,
+        "version_text": sys.version.splitlines()[0],
+        "marker_environment": marker_environment(),
+    }
+
+
 def main():
     # A target with PYTHONWARNINGS=error must still answer (3.12+ warns on missing metadata).
     warnings.simplefilter("ignore")
+    leftovers = [] if "--details" in sys.argv[1:] else None
     problems = []
     search_path = users_sys_path(problems)
     paths = stdlib_paths()
@@ -472,10 +545,12 @@ def main():
         "bytecode_suffixes": importlib.machinery.BYTECODE_SUFFIXES,
         "stdlib_paths": paths,
         "site_packages": site_packages_dirs(),
-        "distributions": distributions(search_path, problems),
+        "distributions": distributions(search_path, problems, leftovers),
         "problems": problems,
         "made_by_uv": made_by_uv(),
     }
+    if leftovers is not None:
+        answer["details"] = environment_details(leftovers)
     # A line of its own, last: a .pth file may have printed something before it.
     sys.stdout.write("\n" + json.dumps(answer, sort_keys=True) + "\n")
 

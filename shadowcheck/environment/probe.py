@@ -17,7 +17,13 @@ from typing import Any
 
 from shadowcheck import __version__
 from shadowcheck.environment.process import run_bounded
-from shadowcheck.ftypes import Distribution, Problem, ShadowcheckError, TargetEnvironment
+from shadowcheck.ftypes import (
+    Distribution,
+    EnvironmentDetails,
+    Problem,
+    ShadowcheckError,
+    TargetEnvironment,
+)
 
 PROBE = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT = 60.0
@@ -40,27 +46,34 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def load_environment(
-    python: str, chosen_by: str, *, use_cache: bool = True, timeout: float = PROBE_TIMEOUT
+    python: str,
+    chosen_by: str,
+    *,
+    use_cache: bool = True,
+    timeout: float = PROBE_TIMEOUT,
+    details: bool = False,
 ) -> TargetEnvironment:
     """Run _probe.py with ``python`` (or reuse its cached answer) and describe what it imports.
 
+    ``details`` asks for what only `doctor` needs too (EnvironmentDetails, each distribution's
+    metadata path and installer); that answer is cached apart, so `check` never pays for it.
     Raises ShadowcheckError, with one line naming the interpreter, when it cannot answer.
     """
-    cache_file = probe_cache_path(python) if use_cache else None
+    cache_file = probe_cache_path(python, details=details) if use_cache else None
     if cache_file is not None:
-        cached = _read_cache(cache_file, python, chosen_by)
+        cached = _read_cache(cache_file, python, chosen_by, details)
         if cached is not None:
             return cached
-    answer = _run_probe(python, timeout)
+    answer = _run_probe(python, timeout, details)
     environment = _environment_from_answer(python, chosen_by, answer)
     if cache_file is not None:
-        entry = {"key": _cache_key(python), "fingerprint": _fingerprint(python, environment)}
+        entry = {"key": _cache_key(python, details), "fingerprint": _fingerprint(python, environment)}
         _write_cache(cache_file, {**entry, "answer": answer})
     return environment
 
 
-def _run_probe(python: str, timeout: float) -> dict[str, Any]:
-    result = _run(python, [*PROBE_FLAGS, str(PROBE)], timeout)
+def _run_probe(python: str, timeout: float, details: bool = False) -> dict[str, Any]:
+    result = _run(python, [*PROBE_FLAGS, str(PROBE), *(["--details"] if details else [])], timeout)
     if result.returncode != 0:
         _reject_old_python(python)
         raise ShadowcheckError(
@@ -165,6 +178,7 @@ def _environment_from_answer(python: str, chosen_by: str, answer: object) -> Tar
             problems=tuple(Problem(p) for p in _strings(answer["problems"])),
             chosen_by=chosen_by,
             made_by_uv=_bool(answer.get("made_by_uv", False)),
+            details=_details(answer["details"]) if "details" in answer else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise ShadowcheckError(
@@ -182,6 +196,8 @@ def _distribution(entry: object) -> Distribution:
         provides=_strings(entry["provides"]),
         requires=_strings(entry["requires"]),
         editable_project=_optional_string(entry.get("editable_project")),
+        metadata_path=_optional_string(entry.get("metadata_path")),
+        installer=_optional_string(entry.get("installer")),
     )
 
 
@@ -218,6 +234,20 @@ def _bool(value: object) -> bool:
     return value
 
 
+def _details(details: object) -> EnvironmentDetails:
+    if not isinstance(details, dict) or not isinstance(details["marker_environment"], dict):
+        raise TypeError("details are not a JSON object of the probe's shape")
+    return EnvironmentDetails(
+        prefix=_string(details["prefix"]),
+        base_prefix=_string(details["base_prefix"]),
+        platform=_string(details["platform"]),
+        implementation=_string(details["implementation"]),
+        version_text=_string(details["version_text"]),
+        marker_environment=tuple(sorted((_string(k), _string(v)) for k, v in details["marker_environment"].items())),
+        leftovers=tuple(_distribution(d) for d in _list(details["leftovers"])),
+    )
+
+
 # --- the cache -------------------------------------------------------------------------------
 
 
@@ -238,20 +268,23 @@ def cache_dir() -> Path:
     return base / "shadowcheck"
 
 
-def probe_cache_path(python: str) -> Path:
+def probe_cache_path(python: str, *, details: bool = False) -> Path:
     """The file that holds the cached probe answer for ``python`` in this environment."""
-    key = json.dumps(_cache_key(python), sort_keys=True)
+    key = json.dumps(_cache_key(python, details), sort_keys=True)
     return cache_dir() / f"probe-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 
 
-def _cache_key(python: str) -> dict[str, Any]:
-    return {
+def _cache_key(python: str, details: bool = False) -> dict[str, Any]:
+    key = {
         "python": os.path.abspath(python),
         "environ": _sys_path_environ(),  # a relative PYTHONPATH means another path elsewhere
         "home": os.path.expanduser("~"),  # the default user site lives there
         "shadowcheck": __version__,
         "probe": hashlib.sha256(PROBE.read_bytes()).hexdigest(),
     }
+    if details:  # only then: check's key, and so its cache file, stays what it was
+        key["details"] = True
+    return key
 
 
 def _fingerprint(python: str, environment: TargetEnvironment) -> dict[str, Any]:
@@ -273,7 +306,7 @@ def _stat(path: str, *, follow_symlinks: bool, size: bool = True) -> list[int] |
     return [st.st_mtime_ns, st.st_size] if size else [st.st_mtime_ns]
 
 
-def _read_cache(path: Path, python: str, chosen_by: str) -> TargetEnvironment | None:
+def _read_cache(path: Path, python: str, chosen_by: str, details: bool = False) -> TargetEnvironment | None:
     # Anything unreadable, corrupt, hostile (too large, nested too deep for the parser, of
     # the wrong types), stale or from another key is a miss, never an error: the probe runs
     # again and the file is replaced.
@@ -281,7 +314,7 @@ def _read_cache(path: Path, python: str, chosen_by: str) -> TargetEnvironment | 
         if path.stat().st_size > MAX_CACHE_BYTES:
             return None
         entry = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(entry, dict) or entry.get("key") != _cache_key(python):
+        if not isinstance(entry, dict) or entry.get("key") != _cache_key(python, details):
             return None
         environment = _environment_from_answer(python, chosen_by, entry.get("answer"))
         if entry.get("fingerprint") != _fingerprint(python, environment):

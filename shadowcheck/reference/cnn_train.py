@@ -4,7 +4,7 @@ This is shadowcheck's reference script: its imports (keras, numpy, sklearn)
 are the ones a stray local ``keras.py`` or ``sklearn.py`` breaks in practice.
 The data ships with scikit-learn, so nothing is downloaded.
 
-Usage: python cnn_train.py [--epochs N] [--seed S]
+Usage: python cnn_train.py [--epochs N] [--seed S] [--progress]
 """
 
 import argparse
@@ -65,10 +65,27 @@ def build_model() -> Sequential:
     return model
 
 
+def epoch_lines():
+    """A callback printing `epoch 3/20: 0.412 s, accuracy 0.9123` as each epoch ends, at once
+    (`shadowcheck doctor --train` shows these as its progress)."""
+
+    class EpochLines(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds = time.perf_counter() - self.started
+            accuracy = (logs or {}).get("accuracy", float("nan"))
+            print(f"epoch {epoch + 1}/{self.params['epochs']}: {seconds:.3f} s, accuracy {accuracy:.4f}", flush=True)
+
+    return EpochLines()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--progress", action="store_true", help="print a line as each epoch ends")
     args = parser.parse_args(argv)
 
     # Seeds Python, NumPy and the backend, so runs are repeatable.
@@ -77,7 +94,8 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     model = build_model()
-    model.fit(x_train, y_train, epochs=args.epochs, batch_size=32, verbose=0)
+    callbacks = [epoch_lines()] if args.progress else []
+    model.fit(x_train, y_train, epochs=args.epochs, batch_size=32, verbose=0, callbacks=callbacks)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
 
     print(f"backend: {keras.backend.backend()}")
