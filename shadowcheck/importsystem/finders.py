@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 PACKAGE = "package"
 MODULE = "module"
@@ -45,20 +44,35 @@ class Spec:
         return self.kind != MODULE
 
 
-@lru_cache(maxsize=None)
+# One listing per directory per process, like FileFinder's _path_cache: the project walk
+# hands over the listings it already made (remember_listings), everything else is listed once.
+_LISTINGS: dict[tuple[str, bool], frozenset[str]] = {}
+
+
 def _listing(directory: str, case_ok: bool) -> frozenset[str]:
-    try:
-        names = os.listdir(directory or ".")
-    except OSError:
-        return frozenset()
-    # FileFinder compares names exactly; only PYTHONCASEOK on a case-insensitive
-    # platform relaxes that (importlib._bootstrap_external._relax_case).
-    return frozenset(n.lower() for n in names) if case_ok else frozenset(names)
+    key = (directory, case_ok)
+    names = _LISTINGS.get(key)
+    if names is None:
+        try:
+            listed: Iterable[str] = os.listdir(directory or ".")
+        except OSError:
+            listed = ()
+        # FileFinder compares names exactly; only PYTHONCASEOK on a case-insensitive
+        # platform relaxes that (importlib._bootstrap_external._relax_case).
+        names = frozenset(n.lower() for n in listed) if case_ok else frozenset(listed)
+        _LISTINGS[key] = names
+    return names
+
+
+def remember_listings(directories: Mapping[os.PathLike[str] | str, frozenset[str]]) -> None:
+    """Take directory listings already made (by the project walk) instead of listing again."""
+    for directory, names in directories.items():
+        _LISTINGS.setdefault((str(directory), False), names)
 
 
 def clear_listing_cache() -> None:
     """Forget directory listings (for a long-running process whose tree changes)."""
-    _listing.cache_clear()
+    _LISTINGS.clear()
 
 
 def _relax_case() -> bool:
@@ -171,11 +185,7 @@ def resolve(
 def module_names_in(directory: str, suffixes: Suffixes) -> set[str]:
     """Every name FileFinder could find in ``directory`` (valid identifiers only)."""
     names: set[str] = set()
-    try:
-        entries = os.listdir(directory)
-    except OSError:
-        return names
-    for entry in entries:
+    for entry in _listing(directory, False):
         for suffix in suffixes.in_loader_order:
             if entry.endswith(suffix):
                 stem = entry[: -len(suffix)]
