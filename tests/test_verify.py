@@ -72,7 +72,7 @@ def test_shadowed_import_has_the_documented_shape(verify_json, tmp_path, target_
             "distributions": [{"name": "demo-pkg", "version": "1.0"}],
         },
         "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
-        "fix": "rename demopkg.py so that 'demopkg' imports demo-pkg 1.0",
+        "fix": "rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
         "guarded": False,
         "required_by": [],
     }
@@ -230,20 +230,23 @@ def test_reference_beside_keras_py_predicts_the_real_error(verify_json, tmp_path
 
 
 @needs_ml
-def test_reference_beside_torch_py_reports_the_scanned_shadow(verify_json, tmp_path):
+def test_reference_beside_torch_py_names_the_import_whose_chain_meets_it(verify_json, tmp_path):
+    # keras's own imports reach `torch` (its torch tree implementation), and get the project's
+    # torch.py: `import keras` is not ok, and verify says how it gets there.
     make_tree(tmp_path, {"torch.py": ""})
     code, document = verify_json(tmp_path, "--reference", "--python", sys.executable)
     assert code == 1
-    (torch,) = [i for i in document["imports"] if i["status"] != "ok"]
-    assert (torch["module"], torch["line"], torch["path"], torch["kind"]) == ("torch", None, "torch.py", "project")
-    # keras 3 does not list torch in Requires-Dist (its torch backend imports it anyway), so
-    # metadata names no installed importer; verify must not invent one.
-    assert torch["required_by"] == []
+    failing = [i for i in document["imports"] if i["status"] != "ok"]
+    (scanned,) = [i for i in failing if i["line"] is None]
+    assert (scanned["module"], scanned["path"], scanned["kind"]) == ("torch", "torch.py", "project")
+    # keras 3 does not list torch in Requires-Dist, so metadata names no installed importer.
+    assert scanned["required_by"] == []
+    first = min((i for i in failing if i["line"] is not None), key=lambda i: i["line"])
+    assert (first["module"], first["status"]) == ("keras", "imports-shadow")
     shutil.copy(REFERENCE_SCRIPT, tmp_path / "cnn_train.py")
     result = subprocess.run([sys.executable, "cnn_train.py", "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
-    # keras's torch backend does `import torch.utils...`, and gets the project's torch.py.
-    assert "'torch' is not a package" in _last_error_line(result)
+    assert _last_error_line(result) == first["predicted_error"]
 
 
 def test_broken_distribution_metadata_is_reported_and_exits_2(run, tmp_path):

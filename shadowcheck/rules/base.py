@@ -1,11 +1,18 @@
-"""What a rule is: a code, a name, a message, and the examples that prove it."""
+"""What a rule is: a code, its documentation, the detection it owns, its words, its examples.
+
+The checker hands every selected rule the same analysis and keeps what each reports: two rules
+about the same kind of shadow both speak. Rules about the environment itself (doctor rules,
+SC3xx) subclass Rule and read ``analysis.environment``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from shadowcheck.ftypes import Severity
+from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.ftypes import Candidate, Finding, Severity, TargetEnvironment
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,14 @@ class Example:
     id: str
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What the checker hands every rule."""
+
+    environment: TargetEnvironment
+    candidates: tuple[Candidate, ...] = ()
+
+
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
@@ -33,15 +48,115 @@ class Rule:
     why: ClassVar[str]
     example: ClassVar[str]
     fix: ClassVar[str]
-    # How to make the finding go away.
-    help: ClassVar[str]
-    # %-template filled with the shadow's fields.
-    message: ClassVar[str]
-    # The level when no importer makes the shadow certain to break.
+    # %-template of the finding's help line, filled with the finding's fields.
+    help: ClassVar[str] = ""
+    # The level when nothing makes the finding certain to break a run.
     default_severity: ClassVar[Severity] = Severity.WARNING
-    # Which kind of shadowed module this rule is about: "third-party" or "stdlib".
-    shadows_kind: ClassVar[str]
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
     # Distributions the examples need installed: {distribution name: {path: source}}.
     installed: ClassVar[dict[str, dict[str, str]]] = {}
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """The findings this rule reports for ``analysis``."""
+        raise NotImplementedError
+
+
+class ShadowRule(Rule):
+    """A project module that hides one the environment provides, of one kind."""
+
+    # Which kind of shadowed module this rule is about: "third-party" or "stdlib".
+    shadows_kind: ClassVar[str]
+    # %-template filled with the candidate's fields (see fields()).
+    message: ClassVar[str]
+    # How the rename advice names the suggestion: keras_experiments.py, random_utils.py.
+    suffix: ClassVar[str] = "utils"
+
+    def applies(self, candidate: Candidate) -> bool:
+        return candidate.shadows.kind == self.shadows_kind
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        for candidate in analysis.candidates:
+            if self.applies(candidate):
+                yield self.finding(candidate)
+
+    def severity(self, candidate: Candidate) -> Severity:
+        if not candidate.importers:
+            return self.default_severity
+        # Inside a package only the scripts there are affected, and running those by path
+        # is rare and usually already broken: a warning, unless the project evidently does.
+        if candidate.runs and candidate.run_by_path is None:
+            return Severity.WARNING
+        return Severity.ERROR
+
+    def finding(self, candidate: Candidate) -> Finding:
+        fields = self.fields(candidate)
+        return Finding(
+            path=candidate.path,
+            line=1,
+            column=1,
+            code=self.code,
+            severity=self.severity(candidate),
+            module=candidate.module,
+            message=self.message % fields,
+            root=candidate.root,
+            shadows=candidate.shadows,
+            importers=candidate.importers,
+            help=self.help % fields,
+            name=self.name,
+            runs=candidate.runs,
+            rename_to=fields["suggestion"],
+        )
+
+    def fields(self, candidate: Candidate) -> dict[str, str]:
+        shown = shown_path(candidate.path, candidate.local_is_package)
+        file_name = file_name_of(shown)
+        stem = candidate.module.rpartition(".")[2]
+        return {
+            "path": shown,
+            "module": candidate.module,
+            "what": "package" if candidate.installed_is_package else "module",
+            "distributions": describe_distributions(candidate.module, candidate.shadows.distributions),
+            "origin": candidate.origin_shown,
+            "where": self.where(candidate),
+            "file": file_name,
+            "suggestion": f"{stem}_{self.suffix}{file_name[len(stem):]}",
+        }
+
+    def where(self, candidate: Candidate) -> str:
+        if candidate.runs:
+            scripts = ", ".join(candidate.runs[:3]) + (f" and {len(candidate.runs) - 3} more" if len(candidate.runs) > 3 else "")
+            return f" for {scripts} run by path from {candidate.root}/"
+        if candidate.at_project_root:
+            return ""
+        what = {"notebooks": "notebooks", "scripts": "scripts", "sub-project": "the sub-project's builds and scripts"}.get(
+            candidate.root_reason, "code"
+        )
+        return f" for {what} run from {candidate.root}/"
+
+    def rename_advice(self, path: str, module: str, is_package: bool) -> str:
+        """The help line for renaming the project's module at ``path`` (check and verify)."""
+        shown = shown_path(path, is_package)
+        file_name = file_name_of(shown)
+        stem = module.rpartition(".")[2]
+        return self.help % {"file": file_name, "suggestion": f"{stem}_{self.suffix}{file_name[len(stem):]}"}
+
+
+def shown_path(path: str, is_package: bool) -> str:
+    """A package is shown as its directory (`keras/`), a module as its file."""
+    if is_package and path.rsplit("/", 1)[-1].startswith("__init__."):
+        return path.rsplit("/", 1)[0] + "/" if "/" in path else "./"
+    return path
+
+
+def file_name_of(shown: str) -> str:
+    return shown.rstrip("/").rsplit("/", 1)[-1] + ("/" if shown.endswith("/") else "")
+
+
+def describe_distributions(module: str, distributions: tuple[tuple[str, str], ...]) -> str:
+    """` 3.3.3` for the distribution named like the module, ` from a 1.0, b 2.0` otherwise."""
+    if len(distributions) == 1 and normalize_distribution_name(distributions[0][0]) == normalize_distribution_name(module):
+        return f" {distributions[0][1]}".rstrip()  # declared distributions have no version
+    if distributions:
+        return " from " + ", ".join(f"{name} {version}".rstrip() for name, version in distributions)
+    return ""

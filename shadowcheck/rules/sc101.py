@@ -1,13 +1,14 @@
 from shadowcheck.ftypes import Severity
-from shadowcheck.rules.base import Example, Rule
+from shadowcheck.rules.base import Example, ShadowRule
 
 KERAS = {"keras": {"keras/__init__.py": "", "keras/models.py": "class Sequential: pass\n"}}
 
 
-class ShadowsInstalledPackage(Rule):
+class ShadowsInstalledPackage(ShadowRule):
     code = "SC101"
     name = "shadows-installed-package"
     shadows_kind = "third-party"
+    suffix = "experiments"
     summary = "A project module hides an installed package from the scripts that run beside it."
     description = (
         "Python puts the directory of the script it runs (or the working directory, for "
@@ -15,7 +16,10 @@ class ShadowsInstalledPackage(Rule):
         "installed distribution's import name is imported instead of the distribution. Imports of "
         "its submodules then fail with \"'keras' is not a package\", and libraries that import "
         "the name themselves break too. Reported as an error when project code run from that "
-        "directory imports the name, as a warning otherwise."
+        "directory imports the name, as a warning otherwise. Inside a package, only the scripts "
+        "there that run as files are affected: a warning, unless the project evidently runs them "
+        "by path. The project's own distribution (keras/ in the Keras repository) is never "
+        "reported."
     )
     why = (
         "The script fails on its first import of the package, with an error that names the package "
@@ -50,6 +54,8 @@ class ShadowsInstalledPackage(Rule):
         Example({"mylib/__init__.py": "", "mylib/keras.py": "", "train.py": "import mylib\n"}, (), "inside-a-library-package"),
         Example({"keras_experiments.py": "", "train.py": "import keras\n"}, (), "renamed"),
         Example({"keras/data.txt": "", "train.py": "import keras\n"}, (), "namespace-portion-loses"),
+        Example({"pyproject.toml": "[project]\nname = 'keras'\n", "keras/__init__.py": "", "train.py": "import keras\n"}, (), "the-projects-own-distribution"),
+        Example({"mylib/__init__.py": "", "mylib/keras.py": "", "mylib/cli.py": "from . import keras\n"}, (), "package-module-with-relative-imports"),
     )  # fmt: skip
     invalid = (
         Example(
@@ -65,8 +71,13 @@ class ShadowsInstalledPackage(Rule):
         ),
         Example(
             {"mylib/__init__.py": "", "mylib/keras.py": "", "mylib/cli.py": "#!/usr/bin/env python\nimport keras\n"},
-            (("mylib/keras.py", "keras", "error"),),
+            (("mylib/keras.py", "keras", "warning"),),
             "package-with-a-script",
+        ),
+        Example(
+            {"mylib/__init__.py": "", "mylib/keras.py": "", "mylib/cli_test.py": "import keras\nimport pytest\nif __name__ == '__main__':\n    pytest.main([__file__])\n"},
+            (("mylib/keras.py", "keras", "error"),),
+            "package-script-run-by-path",
         ),
     )
     installed = KERAS

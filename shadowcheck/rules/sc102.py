@@ -1,18 +1,20 @@
 from shadowcheck.ftypes import Severity
-from shadowcheck.rules.base import Example, Rule
+from shadowcheck.rules.base import Example, ShadowRule
 
 
-class ShadowsStdlibModule(Rule):
+class ShadowsStdlibModule(ShadowRule):
     code = "SC102"
     name = "shadows-stdlib-module"
     shadows_kind = "stdlib"
+    suffix = "utils"
     summary = "A project module hides a standard-library module from the scripts that run beside it."
     description = (
         "A file named like a standard-library module (random.py, queue.py, token.py) in a "
         "directory that Python puts first on sys.path is imported instead of the standard "
         "library, by the project and by every library that imports that module. Modules that "
         "are built in, frozen, or imported before any user code runs (sys, os, time) cannot be "
-        "shadowed and are never reported."
+        "shadowed and are never reported; neither are the standard library's modules that only "
+        "CPython itself imports (test, idlelib, turtledemo, this, antigravity)."
     )
     why = (
         "Every import of that name in the run gets the project file: the project's own, and the "
@@ -45,6 +47,7 @@ class ShadowsStdlibModule(Rule):
         Example({"utils/__init__.py": "", "utils/queue.py": "", "main.py": "import utils\n"}, (), "inside-a-library-package"),
         Example({"sys.py": "", "main.py": "import sys\n"}, (), "builtin-module"),
         Example({"random_data.py": "", "main.py": "import random\n"}, (), "different-name"),
+        Example({"test.py": "", "main.py": "import test\n"}, (), "stdlib-module-only-cpython-imports"),
     )  # fmt: skip
     invalid = (
         Example(
@@ -57,6 +60,11 @@ class ShadowsStdlibModule(Rule):
             {"queue.py": "import queue\nq = queue.Queue()\n"},
             (("queue.py", "queue", "error"),),
             "imports-itself",
+        ),
+        Example(
+            {"tools/__init__.py": "", "tools/pyproject.toml": "[project]\nname = 'tools'\n", "tools/logging.py": "", "tools/build.py": "import logging\n"},
+            (("tools/logging.py", "logging", "error"),),
+            "sub-project-folder",
         ),
     )
     installed: dict = {}
