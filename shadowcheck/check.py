@@ -1,4 +1,9 @@
-"""`shadowcheck check`: project tree + target environment -> findings."""
+"""`shadowcheck check`: project tree + target environment -> findings.
+
+The tree is walked once (source/tree.py), its import roots found (importsystem/roots.py), each
+root's runs asked what they import in place of the environment's modules
+(importsystem/candidates.py), and every selected rule judges and words what was found.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
-from shadowcheck.environment.import_names import normalize_distribution_name
-from shadowcheck.ftypes import (
-    NO_PROGRESS,
-    Finding,
-    Importer,
-    Progress,
-    Report,
-    Severity,
-    ShadowcheckError,
-    Shadowed,
-    TargetEnvironment,
-)
-from shadowcheck.importsystem.predict import Predictor, affects
-from shadowcheck.importsystem.roots import ImportRoot, RootIndex
-from shadowcheck.importsystem.shadows import Shadow, ShadowFinder
+from shadowcheck.ftypes import NO_PROGRESS, Finding, Progress, Report, ShadowcheckError, TargetEnvironment
+from shadowcheck.importsystem.candidates import CandidateFinder
+from shadowcheck.importsystem.finders import clear_listing_cache, remember_listings
+from shadowcheck.importsystem.first_party import FirstPartyIndex
+from shadowcheck.importsystem.installed import Installed
+from shadowcheck.importsystem.roots import RootIndex
 from shadowcheck.paths import relative
-from shadowcheck.rules import ALL_RULES, Rule
+from shadowcheck.rules import ALL_RULES, Analysis, Rule
+from shadowcheck.source.layout import find_project_root
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project, walk
 
@@ -47,169 +44,99 @@ class Settings:
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
 
+def selected_rules(settings: Settings) -> list[Rule]:
+    """One instance of each selected rule, in code order."""
+    selected = settings.select if settings.select is not None else {r.code for r in ALL_RULES}
+    return [rule() for rule in ALL_RULES if rule.code in selected and rule.code not in settings.ignore]
+
+
 class Checker:
     def __init__(self, settings: Settings, environment: TargetEnvironment, cwd: Path):
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
         self.sources = SourceStore()
-        self.finder = ShadowFinder(environment)
-        self.predictor = Predictor(
-            self.finder.suffixes, environment.version, environment.stdlib_module_names, self.sources.defined
-        )
-        selected = settings.select if settings.select is not None else {r.code for r in ALL_RULES}
-        self.rules = {
-            rule.shadows_kind: rule
-            for rule in ALL_RULES
-            if rule.code in selected and rule.code not in settings.ignore
-        }
+        self.installed = Installed(environment)
+        self.rules = selected_rules(settings)
 
-    def check_tree(self, root: Path, only: Path | None = None) -> tuple[list[Finding], Project]:
+    def check_project(self, root: Path) -> tuple[list[Finding], Project]:
+        """Every finding of the project at ``root``."""
         self.settings.progress.doing("walking the tree")
         project = walk(root, self.settings.exclude)
         self.settings.progress.advance("files walked", project.file_count)
         self.settings.progress.doing("reading imports")
+        remember_listings(project.directories)
         self.sources.problems.extend(project.problems)
-        index = RootIndex(project, self.finder.suffixes, self.settings.roots)
-        files_by_root: dict[ImportRoot, list[Path]] = {}
-        for file in (*project.python_files, *project.notebooks):
-            for file_root in index.roots_of(file):
-                files_by_root.setdefault(file_root, []).append(file)
+        configured = tuple(Path(os.path.abspath(self.cwd / r)) for r in self.settings.roots)
+        index = RootIndex(project, self.installed.suffixes, self.sources, configured)
+        first_party = FirstPartyIndex(project, self.environment, self.sources)
+        finder = CandidateFinder(self.environment, self.installed, self.sources, self.cwd, first_party.owns)
+        candidates = finder.of_project(index, (*project.python_files, *project.notebooks))
+        analysis = Analysis(self.environment, tuple(candidates))
         findings = []
-        for import_root in index.roots:
-            for shadow in self.finder.in_root(import_root):
-                rule = self.rules.get(shadow.kind)
-                if rule is None or self._allowed(shadow) or (only and shadow.path != only):
+        for rule in self.rules:
+            for finding in rule.check(analysis):
+                if self._allowed(finding) or self._excluded(finding, project) or self._suppressed(finding):
                     continue
-                if project.is_excluded(shadow.path):
-                    continue
-                if self._suppressed(shadow, rule):
-                    continue
-                importers = self._importers(shadow, files_by_root.get(import_root, []))
-                findings.append(self._finding(rule, shadow, importers, project))
+                findings.append(finding)
         return findings, project
 
-    def _allowed(self, shadow: Shadow) -> bool:
-        module = shadow.module
+    def _allowed(self, finding: Finding) -> bool:
+        module = finding.module
         return module in self.settings.allow or module.partition(".")[0] in self.settings.allow
 
-    def _suppressed(self, shadow: Shadow, rule: type[Rule]) -> bool:
-        if not shadow.path.name.endswith(".py"):
+    def _excluded(self, finding: Finding, project: Project) -> bool:
+        return project.is_excluded(Path(os.path.abspath(self.cwd / finding.path)))
+
+    def _suppressed(self, finding: Finding) -> bool:
+        if not finding.path.endswith(".py"):
             return False
-        data = self.sources.data(shadow.path)
+        data = self.sources.data(Path(os.path.abspath(self.cwd / finding.path)))
         if b"shadowcheck" not in data:
             return False
         for match in _SUPPRESSION.finditer(data):
             codes = match.group(1)
-            if codes is None or rule.code in re.split(r"[\s,]+", codes.decode().strip().upper()):
+            if codes is None or finding.code in re.split(r"[\s,]+", codes.decode().strip().upper()):
                 return True
         return False
 
-    def _importers(self, shadow: Shadow, files: list[Path]) -> tuple[Importer, ...]:
-        needle = shadow.module.rpartition(".")[2].encode()
-        # The shadow's own file runs under this root too: `random.py` importing random.
-        candidates = files if shadow.path in files else [*files, shadow.path]
-        importers = []
-        for file in candidates:
-            # A file can only import the name if its bytes occur in it: skip the parse.
-            if file.suffix not in (".py", ".ipynb") or needle not in self.sources.data(file):
-                continue
-            parsed = self.sources.imports(file)
-            self.settings.progress.advance("files read")
-            if parsed is None:
-                continue
-            for statement in parsed.imports:
-                if affects(statement, shadow.module):
-                    error = self.predictor.predict(
-                        statement, shadow.module, shadow.local, file, parsed.attributes
-                    )
-                    importers.append(
-                        Importer(relative(file, self.cwd), statement.line, statement.statement, error)
-                    )
-        return tuple(sorted(importers, key=lambda i: (i.path, i.line)))
-
-    def _finding(self, rule: type[Rule], shadow: Shadow, importers, project: Project) -> Finding:
-        path = relative(shadow.path, self.cwd)
-        is_package = shadow.local.kind != "module"
-        shown = path.rsplit("/", 1)[0] + "/" if is_package and shadow.path.name.startswith("__init__") else path
-        stem = shadow.module.rpartition(".")[2]
-        file_name = shown.rstrip("/").rsplit("/", 1)[-1] + ("/" if shown.endswith("/") else "")
-        suggestion = f"{stem}_{'experiments' if rule.shadows_kind == 'third-party' else 'utils'}"
-        suggestion += file_name[len(stem) :]
-        root_shown = relative(shadow.root.directory, self.cwd)
-        where = ""
-        if shadow.root.directory != project.root:
-            what = {"notebooks": "notebooks", "scripts": "scripts", "package with a script": "scripts"}.get(
-                shadow.root.reason, "code"
-            )
-            where = f" for {what} run from {root_shown}/"
-        distributions = tuple((d.name, d.version) for d in shadow.distributions)
-        fields = {
-            "path": shown,
-            "module": shadow.module,
-            "what": "package" if shadow.installed.kind != "module" else "module",
-            "distributions": _describe_distributions(shadow.module, distributions),
-            "origin": relative(shadow.installed.origin, self.cwd) if shadow.installed.origin else _no_origin(shadow, self.environment),
-            "where": where,
-            "file": file_name,
-            "suggestion": suggestion,
-        }
-        return Finding(
-            path=path,
-            line=1,
-            column=1,
-            code=rule.code,
-            severity=Severity.ERROR if importers else rule.default_severity,
-            module=shadow.module,
-            message=rule.message % fields,
-            root=root_shown,
-            shadows=Shadowed(shadow.kind, shadow.installed.origin, distributions),
-            importers=importers,
-            help=rule.help % fields,
-            name=rule.name,
-        )
-
-
-def _describe_distributions(module: str, distributions: tuple[tuple[str, str], ...]) -> str:
-    if len(distributions) == 1 and normalize_distribution_name(distributions[0][0]) == normalize_distribution_name(module):
-        return f" {distributions[0][1]}".rstrip()  # declared distributions have no version
-    if distributions:
-        return " from " + ", ".join(f"{name} {version}".rstrip() for name, version in distributions)
-    return ""
-
-
-def _no_origin(shadow: Shadow, environment: TargetEnvironment) -> str:
-    if shadow.installed.search_locations or not environment.declared_sources:
-        return "namespace package"
-    return "declared in " + ", ".join(environment.declared_sources)  # isolation.py
-
 
 def run_check(settings: Settings, cwd: Path | None = None) -> Report:
-    """Check every path in ``settings``; the report carries the one-line problems met."""
+    """Check every path in ``settings``; the report carries the one-line problems met.
+
+    A path inside a project is checked in that project's context (its root found upward):
+    the findings are the whole project's that lie under the path."""
     cwd = cwd or Path.cwd()
     paths = [Path(os.path.abspath(cwd / p)) for p in settings.paths]
     for path in paths:
         if not path.exists():
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
-    first_root = paths[0] if paths[0].is_dir() else paths[0].parent
-    settings.progress.doing("asking the interpreter")
+    clear_listing_cache()
+    project_roots = [find_project_root(path) for path in paths]
     environment = project_environment(
-        settings.python, first_root, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
+        settings.python, project_roots[0], settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )
     checker = Checker(settings, environment, cwd)
     findings: set[Finding] = set()
-    files = 0
-    for path in paths:
-        found, project = checker.check_tree(path if path.is_dir() else path.parent, None if path.is_dir() else path)
-        findings.update(found)
-        files += project.file_count
+    files: set[Path] = set()
+    checked: dict[Path, tuple[list[Finding], Project]] = {}
+    for path, project_root in zip(paths, project_roots):
+        if project_root not in checked:
+            checked[project_root] = checker.check_project(project_root)
+        found, project = checked[project_root]
+        findings.update(f for f in found if _under(cwd / f.path, path))
+        files.update(f for f in (*project.python_files, *project.notebooks) if _under(f, path))
     return Report(
         tuple(sorted(findings)),
-        files,
+        len(files),
         environment.python,
-        str(first_root),
+        str(project_roots[0]),
         describe_environment(environment, cwd),
         problems=(*environment.problems, *checker.sources.problems),
     )
 
 
+def _under(path: Path, directory: Path) -> bool:
+    # As the tree names it: a symlinked module inside the project is the project's.
+    path, directory = os.path.normpath(os.path.abspath(path)), os.path.normpath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)

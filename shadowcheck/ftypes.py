@@ -2,8 +2,9 @@
 
 environment (probe) -> TargetEnvironment
 project (walk, roots) -> Project
+runs and resolution (importsystem) -> Candidate, VerifiedImport
 rules -> Finding (fix/ -> Fix)
-reporters <- Report
+reporters <- Report, Verification
 """
 
 from __future__ import annotations
@@ -164,6 +165,15 @@ class Severity(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One import on the way from where a run starts to the statement that meets a shadow."""
+
+    path: str  # relative to the working directory, posix separators
+    line: int
+    statement: str
+
+
+@dataclass(frozen=True)
 class Importer:
     """A statement in the project that imports a shadowed name."""
 
@@ -171,6 +181,9 @@ class Importer:
     line: int
     statement: str
     predicted_error: str | None
+    # The imports that lead from the run's script to ``path`` (empty when the script, or any
+    # file run from the root, holds the statement itself).
+    chain: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +254,11 @@ class Finding:
     # and the lines that show it (which files are on disk, which are missing).
     distributions: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     evidence: tuple[str, ...] = field(default=(), compare=False)
+    # For a shadow inside a package: the scripts there whose runs import it (relative paths);
+    # every other run from that package imports it as pkg.mod and is not affected.
+    runs: tuple[str, ...] = field(default=(), compare=False)
+    # What a rename should call the file or directory (its name only), for --fix.
+    rename_to: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -283,3 +301,81 @@ class Progress:
 
 
 NO_PROGRESS = Progress()
+
+
+# --- between the import system and the rules ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A project module that hides one the environment provides, in one import root, with the
+    evidence a rule needs to decide and word a finding."""
+
+    module: str  # the import name ("keras", "jaraco.functools")
+    path: str  # the local module's file (a package's __init__), relative to the cwd, posix
+    local_is_package: bool
+    installed_is_package: bool
+    shadows: Shadowed
+    root: str  # the import root, relative to the cwd
+    root_reason: str  # importsystem/roots.py: "project root", "scripts", "package scripts", ...
+    at_project_root: bool
+    importers: tuple[Importer, ...] = ()
+    runs: tuple[str, ...] = ()  # package scripts whose runs import it
+    # Why the project evidently runs those scripts by path; None when nothing says it does.
+    run_by_path: str | None = None
+    origin_shown: str = ""  # where the shadowed module lives, as messages show it
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+OK, SHADOWED, NOT_A_PACKAGE, MISSING, IMPORTS_SHADOW = "ok", "shadowed", "not-a-package", "missing", "imports-shadow"
+
+
+@dataclass(frozen=True)
+class VerifiedImport:
+    module: str  # absolute, as imported: `from a.b import c` -> "a.b"
+    path: str  # the file holding the statement; for a scanned shadow, the shadowing file
+    line: int | None  # None for a shadow found by the directory scan
+    status: str  # OK, SHADOWED, NOT_A_PACKAGE, MISSING or IMPORTS_SHADOW
+    origin: str | None  # spec.origin of the top-level module
+    kind: str  # meta_path.PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN or MISSING
+    statement: str | None = None
+    shadowed_module: str | None = None  # the name that resolves into the project
+    shadows: Shadowed | None = None
+    predicted_error: str | None = None
+    guarded: bool = False  # under try/except ImportError: a missing module is only a warning
+    fix: str | None = None
+    importers: tuple[tuple[str, str], ...] = ()  # installed (name, version) requiring it
+    code: str | None = None  # the rule that words this shadow (SC101, SC102)
+    # IMPORTS_SHADOW and runpy's own imports: the imports from this statement (or from runpy)
+    # down to the one that meets the shadow, installed files included.
+    via: tuple[Step, ...] = ()
+
+    @property
+    def severity(self) -> str | None:
+        if self.status == OK:
+            return None
+        if self.guarded and self.status == MISSING:
+            return "warning"
+        if self.status == IMPORTS_SHADOW and self.predicted_error is None:
+            return "warning"
+        return "error"
+
+
+@dataclass(frozen=True)
+class Verification:
+    script: str
+    python: str
+    sys_path: tuple[str, ...]
+    imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
+    python_note: str = ""
+    # One-line warnings from the probe (distributions it had to skip): exit status 2.
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(i.severity == "error" for i in self.imports)
+
+    @property
+    def warnings(self) -> int:
+        return sum(i.severity == "warning" for i in self.imports)

@@ -1,9 +1,12 @@
-"""`shadowcheck verify`: a script + the target environment -> where each of its imports lands.
+"""`shadowcheck verify`: one run of a script + the target environment -> where each import lands.
 
-The run is predicted, never performed: sys.path is built as CPython builds it for
-``python SCRIPT`` or ``python -m MODULE`` (importsystem/runs.py), every import of the script and of the
-project modules it reaches is resolved as ``importlib._bootstrap._find_and_load`` would walk
-it, and every other project module that hides an installed one is listed too.
+The run is predicted, never performed: its sys.path is built as CPython builds it for
+``python SCRIPT`` or ``python -m MODULE`` (importsystem/runs.py); for ``-m``, runpy's own
+imports are followed first, with the working directory already on sys.path; every import of the
+script and of the project modules it reaches is resolved by the same import system `check`
+asks (importsystem/meta_path.py, closure.py), an installed import whose own imports meet a
+project module is followed down to it (execution.py), and every other project module on the
+run's path that hides an installed one is listed too.
 """
 
 from __future__ import annotations
@@ -16,21 +19,33 @@ from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.environment.import_names import install_hint
-from shadowcheck.ftypes import NO_PROGRESS, Problem, Progress, ShadowcheckError, Shadowed, TargetEnvironment
-from shadowcheck.importsystem.finders import (
-    NAMESPACE,
-    Resolution,
-    Spec,
-    find_on_path,
-    module_names_in,
+from shadowcheck.ftypes import (
+    IMPORTS_SHADOW,
+    NO_PROGRESS,
+    Progress,
+    MISSING,
+    NOT_A_PACKAGE,
+    OK,
+    SHADOWED,
+    ShadowcheckError,
+    Step,
+    TargetEnvironment,
+    VerifiedImport,
+    Verification,
 )
+from shadowcheck.importsystem.closure import Chain, Closure, Met
+from shadowcheck.importsystem.execution import Execution, Failure
+from shadowcheck.importsystem.finders import MODULE, Resolution, Spec, clear_listing_cache, find_on_path
+from shadowcheck.importsystem.installed import Installed
+from shadowcheck.importsystem.meta_path import PROJECT, ImportSystem, Shadow
 from shadowcheck.importsystem.predict import Predictor
-from shadowcheck.importsystem.runs import PROJECT, RunResolver, run_path, runpy_modules
+from shadowcheck.importsystem.runs import module_run, script_run
 from shadowcheck.paths import relative
-from shadowcheck.source.reader import ImportStatement
+from shadowcheck.rules import rule_for
 from shadowcheck.source.store import SourceStore
 
-OK, SHADOWED, NOT_A_PACKAGE, MISSING = "ok", "shadowed", "not-a-package", "missing"
+__all__ = ["REFERENCE_SCRIPT", "Target", "VerifiedImport", "Verification", "VerifySettings", "run_verify", "verify"]
+
 REFERENCE_SCRIPT = Path(__file__).with_name("reference") / "cnn_train.py"
 
 
@@ -54,184 +69,98 @@ class VerifySettings:
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
 
-@dataclass(frozen=True)
-class VerifiedImport:
-    module: str  # absolute, as imported: `from a.b import c` -> "a.b"
-    path: str  # the file holding the statement; for a scanned shadow, the shadowing file
-    line: int | None  # None for a shadow found by the directory scan
-    status: str  # OK, SHADOWED, NOT_A_PACKAGE or MISSING
-    origin: str | None  # spec.origin of the top-level module
-    kind: str  # runpath.PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN or MISSING
-    statement: str | None = None
-    shadowed_module: str | None = None  # the name that resolves into the project
-    shadows: Shadowed | None = None
-    predicted_error: str | None = None
-    guarded: bool = False  # under try/except ImportError: a missing module is only a warning
-    fix: str | None = None
-    importers: tuple[tuple[str, str], ...] = ()  # installed (name, version) requiring it
-
-    @property
-    def severity(self) -> str | None:
-        if self.status == OK:
-            return None
-        return "warning" if self.guarded and self.status == MISSING else "error"
+def spec_shown(spec: Spec, cwd: Path) -> str:
+    """The file (or, for a package, the directory) that stands for a module in messages."""
+    if spec.kind == MODULE or spec.origin is None:
+        return relative(spec.origin or spec.search_locations[0], cwd)
+    return relative(spec.search_locations[0], cwd) + "/"
 
 
-@dataclass(frozen=True)
-class Verification:
-    script: str
-    python: str
-    sys_path: tuple[str, ...]
-    imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
-    python_note: str = ""
-    # One-line warnings from the probe (distributions it had to skip): exit status 2.
-    problems: tuple[Problem, ...] = ()
+class _Verifier:
+    """Turns one run's import closure into records."""
 
-    @property
-    def errors(self) -> int:
-        return sum(i.severity == "error" for i in self.imports)
-
-    @property
-    def warnings(self) -> int:
-        return sum(i.severity == "warning" for i in self.imports)
-
-
-@dataclass(frozen=True)
-class _File:
-    path: Path
-    package: str | None  # __package__ while it runs; None for a script run by path
-
-
-def absolute_name(statement: ImportStatement, package: str | None) -> tuple[str | None, str | None]:
-    """(absolute module, None) or (None, the ImportError) for a possibly relative import."""
-    if not statement.level:
-        return statement.module, None
-    # importlib._bootstrap._resolve_name: one dot is __package__ itself.
-    if not package:
-        return None, "ImportError: attempted relative import with no known parent package"
-    bits = package.rsplit(".", statement.level - 1)
-    if len(bits) < statement.level:
-        return None, "ImportError: attempted relative import beyond top-level package"
-    base = bits[0]
-    return (f"{base}.{statement.module}" if statement.module else base), None
-
-
-class _Walk:
-    """Resolves the imports of the script and of every project module they reach."""
-
-    def __init__(self, resolver: RunResolver, cwd: Path, progress: Progress = NO_PROGRESS):
-        self.resolver = resolver
+    def __init__(self, system: ImportSystem, cwd: Path, sources: SourceStore):
+        self.system = system
         self.cwd = cwd
-        self.progress = progress
-        self.sources = SourceStore()
-        env = resolver.environment
-        self.predictor = Predictor(resolver.suffixes, env.version, env.stdlib_module_names, self.sources.defined)
-        self.records: dict[tuple[str, int | None, str], VerifiedImport] = {}
-        self._queue: list[_File] = []
-        self._seen: set[Path] = set()
+        self.sources = sources
+        env = system.environment
+        self.predictor = Predictor(system.suffixes, env.version, env.stdlib_module_names, sources.defined, system.run.first)
+        self._bodies: dict[str, Failure | None] = {}
+        self._installed: Execution | None = None
 
-    def follow(self, spec: Spec, name: str) -> None:
-        # Only project source runs here and is read; bytecode and extensions stay opaque.
-        if spec.origin is None or not self.resolver.is_project(spec):
-            return
-        if not spec.origin.endswith(tuple(self.resolver.environment.source_suffixes)):
-            return
-        path = Path(spec.origin)
-        if path not in self._seen:
-            self._seen.add(path)
-            package = name if spec.kind != "module" else name.rpartition(".")[0]
-            self._queue.append(_File(path, package or None))
+    def steps(self, chain: Chain) -> tuple[Step, ...]:
+        return tuple(Step(relative(file, self.cwd), s.line, s.statement) for file, s in chain)
 
-    def run(self, first: _File) -> None:
-        self._seen.add(first.path)
-        self._queue.append(first)
-        while self._queue:
-            file = self._queue.pop(0)
-            parsed = self.sources.imports(file.path)
-            self.progress.advance("files read")
-            # A file that cannot be read is one problem; the rest of the run is still predicted.
-            for statement in parsed.imports if parsed is not None else ():
-                if not statement.type_checking:
-                    self._statement(file, statement)
+    def body_error(self, shadow: Shadow) -> Failure | None:
+        if shadow.module not in self._bodies:
+            execution = Execution(self.system, self.sources, self.predictor, follow_installed=False)
+            self._bodies[shadow.module] = execution.body_error(shadow)
+        return self._bodies[shadow.module]
 
-    def _statement(self, file: _File, statement: ImportStatement) -> None:
-        where = relative(file.path, self.cwd)
-        module, error = absolute_name(statement, file.package)
-        if module is None:
+    def shadow_record(self, shadow: Shadow, **base) -> VerifiedImport:
+        rule = rule_for(shadow.kind)
+        shown = spec_shown(shadow.local, self.cwd)
+        what = (
+            f"the standard library module '{shadow.module}'"
+            if shadow.kind == "stdlib"
+            else ", ".join(f"{n} {v}".rstrip() for n, v in shadow.shadowed.distributions) or f"the installed '{shadow.module}'"
+        )
+        fix = f"{rule.rename_advice(shown, shadow.module, shadow.local.kind != MODULE)} so that '{shadow.module}' imports {what}"
+        return VerifiedImport(
+            **base, status=SHADOWED, shadowed_module=shadow.module, shadows=shadow.shadowed, fix=fix, code=rule.code
+        )
+
+    def record(self, met: Met) -> VerifiedImport:
+        statement = met.statement
+        where = relative(met.file, self.cwd)
+        if met.module is None:
             shown = "." * statement.level + statement.module
-            record = VerifiedImport(
+            return VerifiedImport(
                 shown, where, statement.line, MISSING, None, "missing", statement.statement,
-                predicted_error=error, guarded=statement.guarded,
+                predicted_error=met.error, guarded=statement.guarded,
                 fix="run it as a module of its package (python -m) or make the import absolute",
             )  # fmt: skip
-            self._keep(record)
-            return
-        self._keep(self.verify(module, statement, file, where))
-
-    def _keep(self, record: VerifiedImport) -> None:
-        # Each file is read once, so each statement is reported once, where it appears.
-        self.records[(record.path, record.line, record.module)] = record
-
-    def verify(self, module: str, statement: ImportStatement, file: _File, where: str) -> VerifiedImport:
-        resolver = self.resolver
-        resolution = resolver.resolve(module)
-        specs = list(resolution.specs)
-        for spec in specs:
-            self.follow(spec, spec.name)
-        final = resolution.found
-        if final is not None and final.is_package:
-            # `from pkg import sub` imports pkg.sub when it is a submodule.
-            for name in statement.names:
-                sub = find_on_path(f"{module}.{name}", final.search_locations, resolver.suffixes)
-                if sub is not None:
-                    self.follow(sub, sub.name)
-                    if final.kind == NAMESPACE:
-                        specs.append(sub)
+        resolution = met.resolution
+        assert resolution is not None
         top = resolution.top
         base = {
-            "module": module, "path": where, "line": statement.line, "origin": top.origin if top else None,
-            "kind": resolver.kind_of(top), "statement": statement.statement, "guarded": statement.guarded,
+            "module": met.module, "path": where, "line": statement.line, "origin": top.origin if top else None,
+            "kind": self.system.kind_of(top), "statement": statement.statement, "guarded": statement.guarded,
         }  # fmt: skip
-        shadow = resolver.shadow_in(specs)
+        shadow = self.system.shadow_in(met.specs)
         if shadow is not None:
-            local, installed = shadow
-            shadowed = resolver.shadowed(local, installed)
-            absolute = dataclasses.replace(statement, module=module, level=0)
-            error = self.predictor.predict(absolute, local.name, local, file.path, self._attributes(file))
-            return VerifiedImport(
-                **base, status=SHADOWED, shadowed_module=local.name, shadows=shadowed,
-                predicted_error=error, fix=self._rename(local, shadowed),
-            )  # fmt: skip
+            body = self.body_error(shadow)
+            if body is not None:
+                error: str | None = body.error
+            else:
+                absolute = dataclasses.replace(statement, module=met.module, level=0)
+                parsed = self.sources.imports(met.file)
+                attributes = parsed.attributes if parsed is not None else ()
+                error = self.predictor.predict(absolute, shadow.module, shadow.local, met.file, attributes)
+            record = self.shadow_record(shadow, **base)
+            return dataclasses.replace(record, predicted_error=error)
         if resolution.missing is None:
             return VerifiedImport(**base, status=OK)
+        return self._unresolved(resolution, met.specs, base)
+
+    def _unresolved(self, resolution: Resolution, specs, base) -> VerifiedImport:
         missing = resolution.missing
         parent = missing.rpartition(".")[0]
         if resolution.parent_not_package:
             error = f"ModuleNotFoundError: No module named '{missing}'; '{parent}' is not a package"
-            fix = f"'{parent}' is the module {resolver_where(specs[-1], self.cwd)}, not a package"
+            fix = f"'{parent}' is the module {spec_shown(specs[-1], self.cwd)}, not a package"
             return VerifiedImport(**base, status=NOT_A_PACKAGE, predicted_error=error, fix=fix)
         return VerifiedImport(
             **base, status=MISSING, predicted_error=f"ModuleNotFoundError: No module named '{missing}'",
             fix=self._install(missing, bool(parent)),
         )  # fmt: skip
 
-    def _attributes(self, file: _File):
-        parsed = self.sources.imports(file.path)
-        return parsed.attributes if parsed is not None else ()
-
-    def _rename(self, local: Spec, shadowed: Shadowed) -> str:
-        what = (
-            f"the standard library module '{local.name}'"
-            if shadowed.kind == "stdlib"
-            else ", ".join(f"{n} {v}" for n, v in shadowed.distributions) or f"the installed '{local.name}'"
-        )
-        return f"rename {resolver_where(local, self.cwd)} so that '{local.name}' imports {what}"
-
     def _install(self, missing: str, is_submodule: bool) -> str:
         if is_submodule:
             return f"nothing provides '{missing}': check the name, or the version of its package"
         top = missing.partition(".")[0]
-        known = self.resolver.finder.providers(top)
+        known = self.system.installed.providers(top)
+        known = tuple(d for d in known if d.location)
         if known:
             # Installed, yet not on this run's sys.path (-P, another site-packages, ...).
             names = ", ".join(f"{d.name} {d.version} (in {d.location})" for d in known)
@@ -239,50 +168,52 @@ class _Walk:
         hint = install_hint(top)
         if hint:
             return f"pip install {hint}  (the distribution that provides '{top}')"
-        return f"install the distribution that provides '{top}' into {self.resolver.environment.python}'s environment"
+        return f"install the distribution that provides '{top}' into {self.system.environment.python}'s environment"
 
-    def scan(self) -> list[VerifiedImport]:
-        """Every other project module on sys.path that hides an installed one."""
-        resolver = self.resolver
-        reported = {r.shadowed_module for r in self.records.values()} | {r.module for r in self.records.values()}
-        found: list[VerifiedImport] = []
-        names: list[str] = []
-        for entry in resolver.path.project:
-            for name in sorted(module_names_in(entry or str(self.cwd), resolver.suffixes)):
-                if name not in names and not resolver.environment.is_immune(name):
-                    names.append(name)
-        while names:
-            name = names.pop(0)
-            resolution = resolver.resolve(name)
-            top = resolution.found
-            if top is None or not resolver.is_project(top):
-                continue
-            if top.kind == NAMESPACE:
-                # Its submodules are searched portion by portion, ours first (jaraco/functools.py).
-                for portion in top.search_locations:
-                    names.extend(f"{name}.{child}" for child in sorted(module_names_in(portion, resolver.suffixes)))
-                continue
-            shadow = resolver.shadow_in([top])
-            if shadow is None or name in reported:
-                continue
-            local, installed = shadow
-            shadowed = resolver.shadowed(local, installed)
-            first = resolver.resolve(name.partition(".")[0]).top
-            found.append(
-                VerifiedImport(
-                    name, resolver_where(local, self.cwd), None, SHADOWED, first.origin if first else None,
-                    PROJECT, shadowed_module=name, shadows=shadowed, fix=self._rename(local, shadowed),
-                    importers=resolver.importers_of(shadowed),
-                )
-            )  # fmt: skip
-        return found
+    def through_installed(self, record: VerifiedImport, met: Met) -> VerifiedImport:
+        """An installed import whose own imports meet a project module is not ok."""
+        if self._installed is None:
+            self._installed = Execution(self.system, self.sources, self.predictor, follow_installed=True)
+        failure = self._installed.import_module(record.module, ((met.file, met.statement),))
+        if failure is None:
+            return record
+        rule = rule_for(failure.shadow.kind)
+        shadow = failure.shadow
+        return dataclasses.replace(
+            record, status=IMPORTS_SHADOW, shadowed_module=shadow.module, shadows=shadow.shadowed,
+            predicted_error=failure.error, code=rule.code,
+            via=self.steps((*failure.chain, (failure.file, failure.statement))),
+            fix=f"{rule.rename_advice(spec_shown(shadow.local, self.cwd), shadow.module, shadow.local.kind != MODULE)}: "
+            f"'{record.module}' imports '{shadow.module}' and gets the project's",
+        )  # fmt: skip
 
+    def scanned(self, reported: set[str]) -> list[VerifiedImport]:
+        """Every other project module on the run's path that hides an installed one."""
+        found: dict[str, VerifiedImport] = {}
+        for entry in self.system.run.project:
+            for shadow in self.system.shadows_in(entry or str(self.cwd)):
+                if shadow.module in reported or shadow.module in found:
+                    continue
+                first = self.system.resolve(shadow.module.partition(".")[0]).top
+                record = self.shadow_record(
+                    shadow, module=shadow.module, path=spec_shown(shadow.local, self.cwd), line=None,
+                    origin=first.origin if first else None, kind=PROJECT,
+                    importers=self.system.installed.importers_of(shadow.shadowed.distributions),
+                )  # fmt: skip
+                found[shadow.module] = record
+        return list(found.values())
 
-def resolver_where(spec: Spec, cwd: Path) -> str:
-    """The file (or, for a package, the directory) that stands for a module in messages."""
-    if spec.kind == "module" or spec.origin is None:
-        return relative(spec.origin or spec.search_locations[0], cwd)
-    return relative(spec.search_locations[0], cwd) + "/"
+    def runpy_failure(self, failure: Failure) -> VerifiedImport:
+        """`python -m` dies in runpy's own imports, before the module starts."""
+        shadow = failure.shadow
+        first = self.system.resolve(shadow.module.partition(".")[0]).top
+        record = self.shadow_record(
+            shadow, module=shadow.module, path=spec_shown(shadow.local, self.cwd), line=None,
+            origin=first.origin if first else None, kind=PROJECT, statement="python -m (runpy's own imports)",
+        )  # fmt: skip
+        return dataclasses.replace(
+            record, predicted_error=failure.error, via=self.steps((*failure.chain, (failure.file, failure.statement)))
+        )
 
 
 def _order(records: list[VerifiedImport]) -> tuple[VerifiedImport, ...]:
@@ -296,18 +227,26 @@ def verify(
 ) -> Verification:
     """Predict every import of one run of ``target`` with ``environment``'s interpreter."""
     safe = safe_path or bool(environ.get("PYTHONSAFEPATH"))
-    if safe and environment.version < (3, 11):
-        if safe_path:
-            raise ShadowcheckError(f"-P (--safe-path) needs Python 3.11 or newer; {environment.python} is older")
-        safe = False  # PYTHONSAFEPATH means nothing before 3.11
-    startup = environment.startup_module_names
+    if safe_path and environment.version < (3, 11):
+        raise ShadowcheckError(f"-P (--safe-path) needs Python 3.11 or newer; {environment.python} is older")
+    clear_listing_cache()
+    installed = Installed(environment)
+    sources = SourceStore()
+    records: list[VerifiedImport] = []
+    first_specs: tuple[Spec, ...] = ()
     if target.module is not None:
-        # `python -m`: sys.path[0] is the working directory (os.getcwd(), so symlinks resolved).
-        path0 = None if safe else os.path.realpath(cwd)
-        startup = startup | runpy_modules(environment.version)
-        resolver = RunResolver(environment, run_path(environment, path0, cwd, environ), cwd, startup)
-        walk = _Walk(resolver, cwd, progress)
-        first, shown = _module_target(target.module, resolver, walk)
+        run = module_run(environment, cwd, environ, safe)
+        system = ImportSystem(run, installed)
+        verifier = _Verifier(system, cwd, sources)
+        # Modules/main.c pymain_run_module: sys.path[0] is already the working directory when
+        # runpy is imported, so runpy's own imports can meet the project's modules.
+        runpy = Execution(system, sources, verifier.predictor, follow_installed=True)
+        failure = runpy.import_module("runpy")
+        if failure is not None:
+            records.append(verifier.runpy_failure(failure))
+        system = system.with_preloaded(frozenset(runpy.loaded))
+        start, package, first_specs, shown = _module_target(target.module, system, cwd)
+        system = ImportSystem(dataclasses.replace(run, main=str(start)), installed, system.preloaded)
     else:
         script = REFERENCE_SCRIPT if target.reference else Path(os.path.abspath(cwd / target.script))
         if script.is_dir():
@@ -317,44 +256,54 @@ def verify(
             script = script / "__main__.py"
         if not script.is_file():
             raise ShadowcheckError(f"{relative(script, cwd)}: no such file")
-        # The reference script is verified as if it sat in the working directory.
-        home = os.path.realpath(cwd) if target.reference else os.path.dirname(os.path.realpath(script))
-        resolver = RunResolver(environment, run_path(environment, None if safe else home, cwd, environ), cwd, startup)
-        resolver.main = str(script)
-        walk = _Walk(resolver, cwd, progress)
-        first, shown = _File(script, None), relative(script, cwd)
-    walk.run(first)
-    records = list(walk.records.values()) + walk.scan()
-    return Verification(
-        shown, environment.python, resolver.path.entries, _order(records), problems=tuple(walk.sources.problems)
-    )
+        run = script_run(environment, script, cwd, environ, safe)
+        if target.reference:
+            # The reference script is verified as if it sat in the working directory.
+            home = os.path.realpath(cwd)
+            run = dataclasses.replace(run, entries=(home, *run.entries[1:]), project=(home, *run.project[1:]), first=home)
+        system = ImportSystem(run, installed)
+        start, package, shown = script, None, relative(script, cwd)
+    verifier = _Verifier(system, cwd, sources)
+    closure = Closure(system, sources, progress)
+    closure.walk(start, package, first=first_specs)
+    # Each file is read once, so each statement is reported once, where it appears.
+    by_place: dict[tuple[str, int | None, str], tuple[VerifiedImport, Met]] = {}
+    for met in closure.met:
+        record = verifier.record(met)
+        by_place[(record.path, record.line, record.module)] = (record, met)
+    reported = {r.shadowed_module for r, _ in by_place.values()} | {r.module for r, _ in by_place.values()}
+    scanned = verifier.scanned(reported)
+    if scanned or any(r.status == SHADOWED for r, _ in by_place.values()):
+        # Bounded to runs that have a shadow in play: only then can an installed import meet one.
+        for place, (record, met) in by_place.items():
+            if record.status == OK and record.kind not in (PROJECT, "built-in"):
+                by_place[place] = (verifier.through_installed(record, met), met)
+    records += [record for record, _ in by_place.values()] + scanned
+    return Verification(shown, environment.python, run.entries, _order(records), problems=tuple(sources.problems))
 
 
-def _module_target(module: str, resolver: RunResolver, walk: _Walk) -> tuple[_File, str]:
+def _module_target(module: str, system: ImportSystem, cwd: Path) -> tuple[Path, str | None, tuple[Spec, ...], str]:
     # The messages are runpy._get_module_details' own, which `python -m` prints.
     if module.startswith("."):
         raise ShadowcheckError(f"python -m {module}: Relative module names not supported")
-    resolution: Resolution = resolver.resolve(module) if module else Resolution((), "")
+    resolution: Resolution = system.resolve(module) if module else Resolution((), "")
     spec = resolution.found
     if spec is not None and spec.is_package:
         # runpy runs a package's __main__ submodule.
-        package = spec
-        spec = find_on_path(f"{module}.__main__", package.search_locations, resolver.suffixes)
+        spec = find_on_path(f"{module}.__main__", spec.search_locations, system.suffixes)
         if spec is None:
             raise ShadowcheckError(
                 f"python -m {module}: No module named {module}.__main__; "
                 f"'{module}' is a package and cannot be directly executed"
             )
-        resolution = resolver.resolve(f"{module}.__main__")
+        resolution = system.resolve(f"{module}.__main__")
     if spec is None:
         raise ShadowcheckError(f"python -m {module}: No module named {module} on this run's sys.path")
-    if spec.origin is None or not spec.origin.endswith(tuple(resolver.environment.source_suffixes)):
+    if spec.origin is None or not spec.origin.endswith(tuple(system.environment.source_suffixes)):
         raise ShadowcheckError(f"{module}: {spec.origin} is not Python source, so its imports cannot be read")
-    resolver.main = spec.origin
     # runpy imports the parent packages first: their __init__ files run before the module.
-    for parent in resolution.specs[:-1]:
-        walk.follow(parent, parent.name)
-    return _File(Path(spec.origin), spec.name.rpartition(".")[0] or None), relative(spec.origin, walk.cwd)
+    package = spec.name.rpartition(".")[0] or None
+    return Path(spec.origin), package, tuple(resolution.specs[:-1]), relative(spec.origin, cwd)
 
 
 def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verification:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from shadowcheck.ftypes import NO_PROGRESS, Progress
 from shadowcheck.importsystem.finders import Resolution, Spec
 from shadowcheck.importsystem.meta_path import ImportSystem
 from shadowcheck.source.reader import ImportStatement
@@ -62,9 +63,10 @@ def package_of(spec: Spec) -> str | None:
 class Closure:
     """The walk over one run's project files, from one or more starting files."""
 
-    def __init__(self, system: ImportSystem, sources: SourceStore):
+    def __init__(self, system: ImportSystem, sources: SourceStore, progress: Progress = NO_PROGRESS):
         self.system = system
         self.sources = sources
+        self.progress = progress
         self.met: list[Met] = []
         self.chains: dict[Path, Chain] = {}  # every file reached, with how it was reached
 
@@ -107,6 +109,7 @@ class Closure:
             return
         self.chains[file] = chain
         parsed = self.sources.imports(file)
+        self.progress.advance("files read")
         statements = list(parsed.imports) if parsed is not None else []
         statements.reverse()  # popped from the end: first statement first
         stack.append((file, package, chain, statements))

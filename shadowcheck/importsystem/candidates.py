@@ -1,0 +1,190 @@
+"""`check`'s question to the import system: for each import root, the runs that start there,
+and the project modules those runs import in place of the environment's.
+
+A root that every run from it shares (the project root, a script folder, src/, a notebook
+folder, a sub-project) gives each shadow the importers among the files run from it. A package
+directory is a root only for the scripts in it that run as files: a shadow there counts only
+when such a script's import closure, resolved as its run resolves it, imports the name, and the
+importers carry the chain from the script.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from shadowcheck.ftypes import Candidate, Importer, Step, TargetEnvironment
+from shadowcheck.importsystem.closure import Chain, Closure, absolute_name
+from shadowcheck.importsystem.execution import Execution
+from shadowcheck.importsystem.finders import MODULE
+from shadowcheck.importsystem.installed import Installed
+from shadowcheck.importsystem.meta_path import ImportSystem, Shadow
+from shadowcheck.importsystem.predict import Predictor, affects
+from shadowcheck.importsystem.roots import ImportRoot, RootIndex
+from shadowcheck.importsystem.runs import root_run
+from shadowcheck.paths import relative
+from shadowcheck.source.store import SourceStore
+
+# Whether a shadow in a root is the project's own distribution there (first_party.py).
+OwnDistribution = Callable[[ImportRoot, Shadow], bool]
+
+
+class CandidateFinder:
+    """Shadows per import root, with their importers, for the rules to judge."""
+
+    def __init__(
+        self,
+        environment: TargetEnvironment,
+        installed: Installed,
+        sources: SourceStore,
+        cwd: Path,
+        own_distribution: OwnDistribution = lambda root, shadow: False,
+    ):
+        self.environment = environment
+        self.installed = installed
+        self.sources = sources
+        self.cwd = cwd
+        self.own_distribution = own_distribution
+
+    def of_project(self, index: RootIndex, files: Iterable[Path]) -> list[Candidate]:
+        files_by_root: dict[Path, list[Path]] = {}
+        for file in files:
+            for file_root in index.roots_of(file):
+                files_by_root.setdefault(file_root.directory, []).append(file)
+        found: list[Candidate] = []
+        for root in index.roots:
+            system = ImportSystem(root_run(self.environment, root.directory), self.installed)
+            shadows = [s for s in system.shadows_in(str(root.directory)) if not self.own_distribution(root, s)]
+            if not shadows:
+                continue
+            predictor = self._predictor(system)
+            if root.whole:
+                for shadow in shadows:
+                    files = files_by_root.get(root.directory, [])
+                    importers = self._importers(system, predictor, shadow, files)
+                    found.append(self._candidate(index, root, shadow, importers))
+            else:
+                found += self._package_scripts(index, root, system, predictor, shadows)
+        return found
+
+    def _predictor(self, system: ImportSystem) -> Predictor:
+        env = self.environment
+        return Predictor(system.suffixes, env.version, env.stdlib_module_names, self.sources.defined, system.run.first)
+
+    def body_error(self, system: ImportSystem, predictor: Predictor, shadow: Shadow) -> str | None:
+        """What importing the shadowing module itself raises (its own body), if anything."""
+        failure = Execution(system, self.sources, predictor, follow_installed=False).body_error(shadow)
+        return failure.error if failure is not None else None
+
+    def _importers(self, system, predictor, shadow: Shadow, files: list[Path]) -> tuple[Importer, ...]:
+        needle = shadow.module.rpartition(".")[2].encode()
+        # The shadow's own file runs under this root too: `random.py` importing random.
+        candidates = files if shadow.path in files else [*files, shadow.path]
+        importers: list[Importer] = []
+        body: list[str | None] = []
+        for file in candidates:
+            # A file can only import the name if its bytes occur in it: skip the parse.
+            if file.suffix not in (".py", ".ipynb") or needle not in self.sources.data(file):
+                continue
+            parsed = self.sources.imports(file)
+            if parsed is None:
+                continue
+            package = _package_of_file(file, system)
+            for statement in parsed.imports:
+                absolute = _absolute(statement, package)
+                if absolute is None or not affects(absolute, shadow.module):
+                    continue
+                if not body:
+                    body.append(self.body_error(system, predictor, shadow))
+                error = body[0] or predictor.predict(absolute, shadow.module, shadow.local, file, parsed.attributes)
+                importers.append(Importer(relative(file, self.cwd), statement.line, statement.statement, error))
+        return tuple(sorted(importers, key=lambda i: (i.path, i.line)))
+
+    def _package_scripts(self, index, root: ImportRoot, system, predictor, shadows: list[Shadow]) -> list[Candidate]:
+        by_module = {shadow.module: shadow for shadow in shadows}
+        importers: dict[str, list[Importer]] = {}
+        runs: dict[str, list[str]] = {}
+        evidence: dict[str, str | None] = {}
+        body: dict[str, str | None] = {}
+        for script in root.scripts:
+            closure = Closure(system, self.sources)
+            closure.walk(script.path, None)
+            for met in closure.met:
+                shadow = system.shadow_in(met.specs)
+                if shadow is None or shadow.module not in by_module:
+                    continue
+                module = shadow.module
+                if module not in body:
+                    body[module] = self.body_error(system, predictor, shadow)
+                error = body[module]
+                if error is None and met.module is not None:
+                    parsed = self.sources.imports(met.file)
+                    absolute = _absolute(met.statement, met.package)
+                    attributes = parsed.attributes if parsed is not None else ()
+                    error = predictor.predict(absolute, module, shadow.local, met.file, attributes) if absolute else None
+                importers.setdefault(module, []).append(
+                    Importer(relative(met.file, self.cwd), met.statement.line, met.statement.statement, error, self._steps(met.chain))
+                )
+                shown = relative(script.path, self.cwd)
+                if shown not in runs.setdefault(module, []):
+                    runs[module].append(shown)
+                    if evidence.get(module) is None:
+                        evidence[module] = script.evidence or index.evidence.documented(script.path)
+        found = []
+        for module, shadow in by_module.items():
+            if module in importers:
+                unique = tuple(dict.fromkeys(importers[module]))
+                candidate = self._candidate(index, root, shadow, unique)
+                found.append(_with_runs(candidate, tuple(runs[module]), evidence.get(module)))
+        return found
+
+    def _steps(self, chain: Chain) -> tuple[Step, ...]:
+        return tuple(Step(relative(file, self.cwd), s.line, s.statement) for file, s in chain)
+
+    def _candidate(self, index: RootIndex, root: ImportRoot, shadow: Shadow, importers) -> Candidate:
+        installed = shadow.installed
+        if installed.origin is not None and installed.origin not in ("built-in", "frozen"):
+            origin = relative(installed.origin, self.cwd)
+        elif installed.origin in ("built-in", "frozen"):
+            origin = installed.origin
+        elif installed.search_locations or not self.environment.declared_sources:
+            origin = "namespace package"
+        else:
+            origin = "declared in " + ", ".join(self.environment.declared_sources)  # isolation.py
+        return Candidate(
+            module=shadow.module,
+            path=relative(shadow.path, self.cwd),
+            local_is_package=shadow.local.kind != MODULE,
+            installed_is_package=installed.kind != MODULE,
+            shadows=shadow.shadowed,
+            root=relative(root.directory, self.cwd),
+            root_reason=root.reason,
+            at_project_root=root.directory == index.project.root,
+            importers=importers,
+            origin_shown=origin,
+        )
+
+
+def _with_runs(candidate: Candidate, runs: tuple[str, ...], evidence: str | None) -> Candidate:
+    return dataclasses.replace(candidate, runs=runs, run_by_path=evidence)
+
+
+def _package_of_file(file: Path, system: ImportSystem) -> str | None:
+    # A file run from the root as a module of its package (python -m pkg.mod, pytest) has
+    # __package__ set; a file beside the root's modules runs as a script.
+    root = system.run.first
+    if root is None:
+        return None
+    relative_dir = os.path.relpath(file.parent, root)
+    if relative_dir in (".", "") or relative_dir.startswith(".."):
+        return None
+    return relative_dir.replace(os.sep, ".")
+
+
+def _absolute(statement, package: str | None):
+    module, _ = absolute_name(statement, package)
+    if module is None:
+        return None
+    return dataclasses.replace(statement, module=module, level=0) if statement.level else statement

@@ -1,0 +1,60 @@
+"""The project's own distribution is not a shadow of itself.
+
+keras/ in the Keras repository, tqdm.py beside tqdm's setup.py: what the project builds and
+installs as ``keras`` hides nothing when ``keras`` is installed, it *is* that distribution
+(or an older copy of it). Each project directory (the root, and every folder inside it with
+build files of its own) answers for the roots that import its modules: itself, and its src/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.ftypes import SourceError, TargetEnvironment
+from shadowcheck.importsystem.installed import THIRD_PARTY
+from shadowcheck.importsystem.meta_path import Shadow
+from shadowcheck.importsystem.roots import PROJECT_ROOT, SRC_LAYOUT, SUB_PROJECT, ImportRoot
+from shadowcheck.source.layout import FirstParty, editable_of, read_first_party
+from shadowcheck.source.store import SourceStore
+from shadowcheck.source.tree import Project
+
+
+class FirstPartyIndex:
+    """What each project directory of the tree distributes, read when first asked."""
+
+    def __init__(self, project: Project, environment: TargetEnvironment, sources: SourceStore):
+        self.project = project
+        self.environment = environment
+        self.sources = sources
+        self._read: dict[Path, tuple[FirstParty, frozenset[str]]] = {}
+
+    def owns(self, root: ImportRoot, shadow: Shadow) -> bool:
+        """Whether ``shadow`` in ``root`` is the project's own distribution there."""
+        if shadow.kind != THIRD_PARTY:
+            return False
+        if root.reason in (PROJECT_ROOT, SUB_PROJECT):
+            directory = root.directory
+        elif root.reason == SRC_LAYOUT:
+            directory = root.directory.parent
+        else:
+            return False
+        first_party, editable = self._of(directory)
+        top = shadow.module.partition(".")[0]
+        if top not in first_party.modules:
+            return False
+        names = {normalize_distribution_name(name) for name, _ in shadow.shadowed.distributions}
+        # Whatever provides the name is this project: its own distribution (installed from
+        # PyPI or from this checkout), or an editable install of this directory.
+        return names <= (set(first_party.distributions) | editable)
+
+    def _of(self, directory: Path) -> tuple[FirstParty, frozenset[str]]:
+        if directory not in self._read:
+            try:
+                first_party = read_first_party(directory)
+            except SourceError as error:
+                self.sources.problems.append(error.problem)
+                first_party = FirstParty((), frozenset(), ())
+            editable = frozenset(normalize_distribution_name(d.name) for d in editable_of(self.environment, directory))
+            self._read[directory] = (first_party, editable)
+        return self._read[directory]
