@@ -35,6 +35,7 @@ from shadowcheck.ftypes import (
 )
 from shadowcheck.importsystem.closure import Chain, Closure, Met
 from shadowcheck.importsystem.execution import Execution, Failure
+from shadowcheck.importsystem.first_party import FirstPartyIndex
 from shadowcheck.importsystem.finders import MODULE, Resolution, Spec, clear_listing_cache, find_on_path
 from shadowcheck.importsystem.installed import Installed
 from shadowcheck.importsystem.meta_path import PROJECT, ImportSystem, Shadow
@@ -232,11 +233,12 @@ def verify(
     clear_listing_cache()
     installed = Installed(environment)
     sources = SourceStore()
+    own = FirstPartyIndex(environment, sources).owns_on_path
     records: list[VerifiedImport] = []
     first_specs: tuple[Spec, ...] = ()
     if target.module is not None:
         run = module_run(environment, cwd, environ, safe)
-        system = ImportSystem(run, installed)
+        system = ImportSystem(run, installed, own=own)
         verifier = _Verifier(system, cwd, sources)
         # Modules/main.c pymain_run_module: sys.path[0] is already the working directory when
         # runpy is imported, so runpy's own imports can meet the project's modules.
@@ -246,7 +248,7 @@ def verify(
             records.append(verifier.runpy_failure(failure))
         system = system.with_preloaded(frozenset(runpy.loaded))
         start, package, first_specs, shown = _module_target(target.module, system, cwd)
-        system = ImportSystem(dataclasses.replace(run, main=str(start)), installed, system.preloaded)
+        system = ImportSystem(dataclasses.replace(run, main=str(start)), installed, system.preloaded, own)
     else:
         script = REFERENCE_SCRIPT if target.reference else Path(os.path.abspath(cwd / target.script))
         if script.is_dir():
@@ -261,7 +263,7 @@ def verify(
             # The reference script is verified as if it sat in the working directory.
             home = os.path.realpath(cwd)
             run = dataclasses.replace(run, entries=(home, *run.entries[1:]), project=(home, *run.project[1:]), first=home)
-        system = ImportSystem(run, installed)
+        system = ImportSystem(run, installed, own=own)
         start, package, shown = script, None, relative(script, cwd)
     verifier = _Verifier(system, cwd, sources)
     closure = Closure(system, sources, progress)

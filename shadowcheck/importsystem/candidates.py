@@ -27,8 +27,8 @@ from shadowcheck.importsystem.runs import root_run
 from shadowcheck.paths import relative
 from shadowcheck.source.store import SourceStore
 
-# Whether a shadow in a root is the project's own distribution there (first_party.py).
-OwnDistribution = Callable[[ImportRoot, Shadow], bool]
+# Whether a module found in a sys.path entry is the project's own distribution (first_party.py).
+OwnDistribution = Callable[[Path, Shadow], bool]
 
 
 class CandidateFinder:
@@ -40,7 +40,7 @@ class CandidateFinder:
         installed: Installed,
         sources: SourceStore,
         cwd: Path,
-        own_distribution: OwnDistribution = lambda root, shadow: False,
+        own_distribution: OwnDistribution | None = None,
     ):
         self.environment = environment
         self.installed = installed
@@ -55,8 +55,8 @@ class CandidateFinder:
                 files_by_root.setdefault(file_root.directory, []).append(file)
         found: list[Candidate] = []
         for root in index.roots:
-            system = ImportSystem(root_run(self.environment, root.directory), self.installed)
-            shadows = [s for s in system.shadows_in(str(root.directory)) if not self.own_distribution(root, s)]
+            system = ImportSystem(root_run(self.environment, root.directory), self.installed, own=self.own_distribution)
+            shadows = system.shadows_in(str(root.directory))
             if not shadows:
                 continue
             predictor = self._predictor(system)

@@ -14,30 +14,27 @@ from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import SourceError, TargetEnvironment
 from shadowcheck.importsystem.installed import THIRD_PARTY
 from shadowcheck.importsystem.meta_path import Shadow
-from shadowcheck.importsystem.roots import PROJECT_ROOT, SRC_LAYOUT, SUB_PROJECT, ImportRoot
-from shadowcheck.source.layout import FirstParty, editable_of, read_first_party
+from shadowcheck.source.layout import FirstParty, editable_of, is_project_directory, read_first_party
 from shadowcheck.source.store import SourceStore
-from shadowcheck.source.tree import Project
 
 
 class FirstPartyIndex:
     """What each project directory of the tree distributes, read when first asked."""
 
-    def __init__(self, project: Project, environment: TargetEnvironment, sources: SourceStore):
-        self.project = project
+    def __init__(self, environment: TargetEnvironment, sources: SourceStore):
         self.environment = environment
         self.sources = sources
         self._read: dict[Path, tuple[FirstParty, frozenset[str]]] = {}
 
-    def owns(self, root: ImportRoot, shadow: Shadow) -> bool:
-        """Whether ``shadow`` in ``root`` is the project's own distribution there."""
+    def owns_on_path(self, entry: Path, shadow: Shadow) -> bool:
+        """Whether ``shadow``, found in the sys.path entry ``entry`` of a run, is the own
+        distribution of the project there (``entry`` itself, or the project whose src/ it is)."""
+        if is_project_directory(entry):
+            return self._owns(entry, shadow)
+        return entry.name == "src" and is_project_directory(entry.parent) and self._owns(entry.parent, shadow)
+
+    def _owns(self, directory: Path, shadow: Shadow) -> bool:
         if shadow.kind != THIRD_PARTY:
-            return False
-        if root.reason in (PROJECT_ROOT, SUB_PROJECT):
-            directory = root.directory
-        elif root.reason == SRC_LAYOUT:
-            directory = root.directory.parent
-        else:
             return False
         first_party, editable = self._of(directory)
         top = shadow.module.partition(".")[0]

@@ -9,6 +9,7 @@ import root, `verify` for the run it predicts, and both ask it what hides what.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,17 @@ class Shadow:
 class ImportSystem:
     """Resolves names for one run, and tells the project's modules from the environment's."""
 
-    def __init__(self, run: Run, installed: Installed, preloaded: frozenset[str] | None = None):
+    def __init__(
+        self,
+        run: Run,
+        installed: Installed,
+        preloaded: frozenset[str] | None = None,
+        own: Callable[[Path, Shadow], bool] | None = None,
+    ):
         self.run = run
+        # Whether a module found in a sys.path entry is the project's own distribution there
+        # (first_party.py): then it is what the run means to import, not a shadow.
+        self.own = own
         self.installed = installed
         self.environment = installed.environment
         self.suffixes = installed.suffixes
@@ -60,7 +70,7 @@ class ImportSystem:
 
     def with_preloaded(self, names: frozenset[str]) -> ImportSystem:
         """The same run once ``names`` are in sys.modules too."""
-        return ImportSystem(self.run, self.installed, self.preloaded | names)
+        return ImportSystem(self.run, self.installed, self.preloaded | names, self.own)
 
     def _key(self, entry: str) -> str:
         # PathFinder reads "" as the working directory.
@@ -136,7 +146,10 @@ class ImportSystem:
             if self.installed.means_the_project(spec.name, installed):
                 return None
             entry = self.entry_of(spec) or ""
-            return Shadow(spec.name, spec, installed, self.shadowed(spec.name, installed), entry)
+            shadow = Shadow(spec.name, spec, installed, self.shadowed(spec.name, installed), entry)
+            if self.own is not None and self.own(Path(entry or os.getcwd()), shadow):
+                return None
+            return shadow
         return None
 
     def shadowed(self, name: str, installed: Spec) -> Shadowed:
