@@ -167,7 +167,10 @@ def reported(python: str, project: Path, capsys) -> set[tuple[str, str]]:
     return {(f["import_root"], f["module"]) for f in json.loads(out)["findings"]}
 
 
-@pytest.mark.parametrize("seed", range(100), ids=lambda s: f"seed{s}")
+SEEDS = range(100)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
 def test_generated_tree_matches_python(seed, tmp_path, target_venv, capsys, monkeypatch):
     suffix = _suffix(target_venv.python)
     project, roots = generate_tree(seed, tmp_path, suffix)
