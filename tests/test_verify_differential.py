@@ -107,7 +107,7 @@ def build(root: Path, case: Case) -> None:
         os.symlink(os.path.relpath(root / target, (root / link).parent), root / link)
 
 
-def run_probe(python: str, root: Path, case: Case, requests: list[tuple[str, tuple[str, ...]]]) -> list:
+def run_probe(python: str, root: Path, case: Case, requests: list[tuple[str, tuple[str, ...]]]) -> list | str:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     if case.pythonpath:
         environ["PYTHONPATH"] = os.pathsep.join(case.pythonpath)
@@ -127,7 +127,8 @@ def run_probe(python: str, root: Path, case: Case, requests: list[tuple[str, tup
     result = subprocess.run(
         [*command, repr(requests), tree], cwd=root, env=environ, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == 0, result.stderr
+    if result.returncode != 0:
+        return result.stderr.strip().splitlines()[-1]  # the run died before the probe ran
     return ast.literal_eval(result.stdout.strip().splitlines()[-1])
 
 
@@ -148,6 +149,11 @@ def compare(root: Path, case: Case, environment, python: str) -> int:
     statements = [r for r in result.imports if r.line is not None and not r.module.startswith(".")]
     requests = [(r.module, _names(r.statement)) for r in statements]
     answers = run_probe(python, root, case, requests)
+    before_main = [r.predicted_error for r in result.imports if r.statement == "python -m (runpy's own imports)"]
+    if isinstance(answers, str) or before_main:
+        # `python -m` died in runpy's own imports: verify must say so, word for word.
+        assert before_main == [answers]
+        return 1
     mismatches = [
         f"{r.path}:{r.line} {r.statement!r}: verify says {(r.status, r.origin)}, Python says {tuple(a)}"
         for r, a in zip(statements, answers)
@@ -236,6 +242,9 @@ def generate(seed: int, extension_suffix: str) -> Case:
             statement = f"try:\n    {statement}\nexcept ImportError:\n    pass"
         lines.append(statement)
     if as_module:
+        if rng.random() < 0.5:
+            # Named like what runpy imports, in the working directory `python -m` puts first.
+            files[rng.choice(["types.py", "functools.py", "collections.py", "contextlib.py", "importlib/__init__.py"])] = ""
         files["runner/__init__.py"] = ""
         files["runner/sibling.py"] = ""
         lines += ["from . import sibling", "from .sibling import thing", "from . import nothing_here"]
@@ -296,6 +305,8 @@ EDGE_CASES = [
     pytest.param(Case({"extra/demons/functools.py": "", "app/main.py": "import demons.functools\n"}, "app/main.py", pythonpath=("extra",)), id="pythonpath-namespace-portion"),
     pytest.param(Case({"runner/__init__.py": "", "runner/main.py": "from . import sib\nfrom .sib import x\nimport demopkg\nfrom .. import up\n", "runner/sib.py": "", "demopkg/__init__.py": ""}, "", "runner.main"), id="python-m-relative-and-cwd-shadow"),
     pytest.param(Case({"runner/__init__.py": "import demodup\n", "runner/__main__.py": "import alpha\n", "alpha.py": ""}, "", "runner"), id="python-m-package-main"),
+    pytest.param(Case({"types.py": "", "functools.py": "", "runner/__init__.py": "", "runner/main.py": "import types\nimport functools\nimport importlib.util\n"}, "", "runner.main"), id="python-m-beside-what-runpy-imports"),
+    pytest.param(Case({"app/mylib/__init__.py": "", "app/mylib/json.py": "", "app/main.py": "import mylib.json\nimport json\n"}, "app/main.py"), id="stdlib-name-inside-a-package"),
     pytest.param(Case({"real/main.py": "import alpha\n", "real/alpha.py": "", "app/alpha.py": ""}, "app/main.py", symlinks={"app/main.py": "real/main.py"}), id="symlinked-script"),
     pytest.param(Case({"elsewhere/demodup/__init__.py": "", "app/main.py": "import demodup\n"}, "app/main.py", symlinks={"app/demodup": "elsewhere/demodup"}), id="symlinked-package-shadows"),
     pytest.param(Case({"app/local/__init__.py": "from . import inner\n", "app/local/inner.py": "import demosingle\nimport demons.nothere\n", "app/main.py": "import local\n"}, "app/main.py"), id="transitive-relative"),
