@@ -292,11 +292,11 @@ def test_text_groups_each_problem_module_and_summarises_the_rest(run, tmp_path, 
         "    train.py:2 `from demopkg.models import Sequential` will fail: ModuleNotFoundError: "
         "No module named 'demopkg.models'; 'demopkg' is not a package",
         "    train.py:3 `import demopkg` imports demopkg.py instead",
-        "    fix: rename demopkg.py so that 'demopkg' imports demo-pkg 1.0",
+        "    fix: rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
         "shadowed demosingle -> demosingle.py (project)",
         "    hides: 'demosingle' from demo-single 2.0 (…/site-packages/demosingle.py)",
         "    imported by: demo-pkg 1.0 (their Requires-Dist), and any other import of it in this run",
-        "    fix: rename demosingle.py so that 'demosingle' imports demo-single 2.0",
+        "    fix: rename demosingle.py (e.g. to demosingle_experiments.py) so that 'demosingle' imports demo-single 2.0",
         "missing (guarded) nothere_xyz",
         "    train.py:5 `import nothere_xyz` is guarded: ModuleNotFoundError: No module named 'nothere_xyz' "
         "is caught and the script goes on",
