@@ -76,6 +76,7 @@ class RootIndex:
         inits = {"__init__" + s for s in suffixes.in_loader_order}
         self._is_package = {d: not inits.isdisjoint(names) for d, names in project.directories.items()}
         self._in_package: dict[Path, bool] = {}
+        self._base: dict[Path, Path] = {}
         self.evidence = evidence or RunEvidence(project, sources)
         by_directory: dict[Path, str] = {}
         if not self._is_package.get(project.root, False):
@@ -134,11 +135,21 @@ class RootIndex:
 
     def package_base(self, directory: Path) -> Path:
         """The directory that must be on sys.path to import modules in ``directory``."""
-        while directory != self.project.root and self.in_package(directory):
-            directory = directory.parent
-        if directory == self.project.root and self.is_package(directory):
-            return directory.parent
-        return directory
+        # Up to the first directory whose answer is known, each answer kept: linear in the
+        # depth of the tree, however many files sit deep in it.
+        path: list[Path] = []
+        current = directory
+        while current not in self._base:
+            if current == self.project.root or not self.in_package(current):
+                root_is_package = current == self.project.root and self.is_package(current)
+                self._base[current] = current.parent if root_is_package else current
+                break
+            path.append(current)
+            current = current.parent
+        base = self._base[current]
+        for below in path:
+            self._base[below] = base
+        return base
 
     def roots_of(self, file: Path) -> tuple[ImportRoot, ...]:
         """The roots (run as a whole) that come first on sys.path when ``file`` runs or is imported."""
