@@ -37,9 +37,35 @@ def test_symlink_loops_end_with_the_findings(links, tmp_path, target_venv, monke
     assert [(f.path, f.module) for f in report.findings] == [("demosingle.py", "demosingle")]
 
 
-def test_folders_nested_deeper_than_the_recursion_limit(tmp_path, target_venv, monkeypatch):
-    # 1,200 nested packages with a script and a shadow at the bottom.
+def remove_deep(top: Path) -> None:
+    """Remove a tree deeper than the recursion limit (shutil.rmtree, and pytest's clean-up of
+    old temporary directories with it, would recurse once per level)."""
+    directories, pending = [], [str(top)]
+    while pending:  # os.walk recurses too before 3.12
+        directory = pending.pop()
+        directories.append(directory)
+        for entry in os.scandir(directory):
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                os.unlink(entry.path)
+    for directory in reversed(directories):
+        os.rmdir(directory)
+
+
+@pytest.fixture
+def deep_project(tmp_path):
     project = tmp_path / "project"
+    yield project
+    monkey_free = os.getcwd()
+    if monkey_free.startswith(str(project)):
+        os.chdir(tmp_path)
+    remove_deep(project)
+
+
+def test_folders_nested_deeper_than_the_recursion_limit(deep_project, target_venv, monkeypatch):
+    # 1,200 nested packages with a script and a shadow at the bottom.
+    project = deep_project
     current = str(project)
     os.mkdir(current)
     for _ in range(1200):  # os.makedirs and Path.mkdir(parents=True) recurse themselves

@@ -108,7 +108,7 @@ class CandidateFinder:
         runs: dict[str, list[str]] = {}
         evidence: dict[str, str | None] = {}
         body: dict[str, str | None] = {}
-        for script in root.scripts:
+        for script in index.scripts(root):
             closure = Closure(system, self.sources)
             closure.walk(script.path, None)
             for met in closure.met:

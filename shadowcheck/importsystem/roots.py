@@ -47,7 +47,9 @@ class PackageScript:
 class ImportRoot:
     directory: Path
     reason: str  # why it is a root, for messages: PROJECT_ROOT, SCRIPTS, ...
-    scripts: tuple[PackageScript, ...] = ()  # PACKAGE_SCRIPTS: the runs that start here
+    # PACKAGE_SCRIPTS: the files that look runnable (a shebang, a __main__ guard); which of
+    # them can run as files is read only when the folder holds a shadow (RootIndex.scripts).
+    candidates: tuple[Path, ...] = ()
 
     @property
     def whole(self) -> bool:
@@ -89,17 +91,15 @@ class RootIndex:
             # scripts run there (flash-attention's flash_attn/cute/), package or not.
             if directory != project.root and not PROJECT_FILES.isdisjoint(names):
                 by_directory.setdefault(directory, SUB_PROJECT)
-        scripts: dict[Path, list[PackageScript]] = {}
+        scripts: dict[Path, list[Path]] = {}
         for file in project.python_files:
             directory = file.parent
             if directory in by_directory:
                 continue
             if not self.in_package(directory):
                 by_directory[directory] = SCRIPTS
-            else:
-                script = self._package_script(file)
-                if script is not None:
-                    scripts.setdefault(directory, []).append(script)
+            elif looks_runnable(self.sources.data(file)):
+                scripts.setdefault(directory, []).append(file)
         for notebook in project.notebooks:
             by_directory.setdefault(notebook.parent, NOTEBOOKS)
         for directory in configured:
@@ -160,9 +160,12 @@ class RootIndex:
                 found.append(root)
         return tuple(found)
 
+    def scripts(self, root: ImportRoot) -> tuple[PackageScript, ...]:
+        """The files of a PACKAGE_SCRIPTS root that can run as files (parsed when asked)."""
+        found = (self._package_script(file) for file in root.candidates)
+        return tuple(script for script in found if script is not None)
+
     def _package_script(self, file: Path) -> PackageScript | None:
-        if not looks_runnable(self.sources.data(file)):
-            return None
         parsed = self.sources.imports(file)
         if parsed is None:
             return None
