@@ -70,7 +70,9 @@ class Checker:
         configured = tuple(Path(os.path.abspath(self.cwd / r)) for r in self.settings.roots)
         index = RootIndex(project, self.installed.suffixes, self.sources, configured)
         first_party = FirstPartyIndex(self.environment, self.sources)
-        finder = CandidateFinder(self.environment, self.installed, self.sources, self.cwd, first_party.owns_on_path)
+        finder = CandidateFinder(
+            self.environment, self.installed, self.sources, self.cwd, first_party.owns_on_path, self.settings.progress
+        )
         candidates = finder.of_project(index, (*project.python_files, *project.notebooks))
         analysis = Analysis(self.environment, tuple(candidates))
         findings = []

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from shadowcheck.ftypes import Candidate, Importer, Step, TargetEnvironment
+from shadowcheck.ftypes import NO_PROGRESS, Candidate, Importer, Progress, Step, TargetEnvironment
 from shadowcheck.importsystem.closure import Chain, Closure, absolute_name
 from shadowcheck.importsystem.execution import Execution
 from shadowcheck.importsystem.finders import MODULE
@@ -41,7 +41,9 @@ class CandidateFinder:
         sources: SourceStore,
         cwd: Path,
         own_distribution: OwnDistribution | None = None,
+        progress: Progress = NO_PROGRESS,
     ):
+        self.progress = progress
         self.environment = environment
         self.installed = installed
         self.sources = sources
@@ -89,6 +91,7 @@ class CandidateFinder:
             if file.suffix not in (".py", ".ipynb") or needle not in self.sources.data(file):
                 continue
             parsed = self.sources.imports(file)
+            self.progress.advance("files read")
             if parsed is None:
                 continue
             package = _package_of_file(file, system)
@@ -109,7 +112,7 @@ class CandidateFinder:
         evidence: dict[str, str | None] = {}
         body: dict[str, str | None] = {}
         for script in index.scripts(root):
-            closure = Closure(system, self.sources)
+            closure = Closure(system, self.sources, self.progress)
             closure.walk(script.path, None)
             for met in closure.met:
                 shadow = system.shadow_in(met.specs)

@@ -49,8 +49,9 @@ class FirstPartyIndex:
         if directory not in self._read:
             try:
                 first_party = read_first_party(directory)
-            except SourceError as error:
-                self.sources.problems.append(error.problem)
+            except SourceError:
+                # Build files that cannot be read name no distribution of the project's: its
+                # modules are then judged like any other (and `tool = "x"` is valid TOML).
                 first_party = FirstParty((), frozenset(), ())
             editable = frozenset(normalize_distribution_name(d.name) for d in editable_of(self.environment, directory))
             self._read[directory] = (first_party, editable)
