@@ -124,7 +124,7 @@ class Checker:
                         statement, shadow.module, shadow.local, file, parsed.attributes
                     )
                     importers.append(
-                        Importer(relative(file, self.cwd), statement.line, statement.statement, error)
+                        Importer(relative(file, self.cwd), statement.line, statement.statement, error, statement.cell)
                     )
         return tuple(sorted(importers, key=lambda i: (i.path, i.line)))
 
@@ -210,6 +210,7 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         str(first_root),
         describe_environment(environment, cwd),
         problems=(*environment.problems, *checker.sources.problems),
+        notes=tuple(checker.sources.notes),
     )
 
 

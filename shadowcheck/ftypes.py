@@ -171,6 +171,7 @@ class Importer:
     line: int
     statement: str
     predicted_error: str | None
+    cell: int | None = None  # notebooks: the cell holding it (1-based, all cells counted); line is within it
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,8 @@ class Report:
     python_note: str = ""  # how the interpreter was chosen, for the summary line
     # What made the run incomplete (unreadable files, broken metadata).
     problems: tuple[Problem, ...] = ()
+    # What was read only in part, though enough to go on (a file's imports read by its tokens).
+    notes: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> int:

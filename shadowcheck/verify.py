@@ -86,6 +86,7 @@ class Verification:
     python_note: str = ""
     # One-line warnings from the probe (distributions it had to skip): exit status 2.
     problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()  # files read only in part (their imports, by tokens)
 
     @property
     def errors(self) -> int:
@@ -326,7 +327,8 @@ def verify(
     walk.run(first)
     records = list(walk.records.values()) + walk.scan()
     return Verification(
-        shown, environment.python, resolver.path.entries, _order(records), problems=tuple(walk.sources.problems)
+        shown, environment.python, resolver.path.entries, _order(records), problems=tuple(walk.sources.problems),
+        notes=tuple(walk.sources.notes),
     )
 
 

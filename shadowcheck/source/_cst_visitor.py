@@ -11,7 +11,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from shadowcheck.ftypes import Problem, SourceError
-from shadowcheck.source.reader import ImportStatement, MainGuard, SourceImports
+from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
