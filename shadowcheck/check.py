@@ -43,6 +43,7 @@ class Settings:
     select: frozenset[str] | None = None  # None: every rule
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
+    workers: int | None = None  # processes that read files; None: one per core
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
@@ -52,7 +53,7 @@ class Checker:
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = SourceStore()
+        self.sources = SourceStore(use_cache=settings.use_cache, workers=settings.workers)
         self.finder = ShadowFinder(environment)
         self.predictor = Predictor(
             self.finder.suffixes, environment.version, environment.stdlib_module_names, self.sources.defined

@@ -120,11 +120,11 @@ def absolute_name(statement: ImportStatement, package: str | None) -> tuple[str 
 class _Walk:
     """Resolves the imports of the script and of every project module they reach."""
 
-    def __init__(self, resolver: RunResolver, cwd: Path, progress: Progress = NO_PROGRESS):
+    def __init__(self, resolver: RunResolver, cwd: Path, progress: Progress = NO_PROGRESS, use_cache: bool = False):
         self.resolver = resolver
         self.cwd = cwd
         self.progress = progress
-        self.sources = SourceStore()
+        self.sources = SourceStore(use_cache=use_cache)
         env = resolver.environment
         self.predictor = Predictor(resolver.suffixes, env.version, env.stdlib_module_names, self.sources.defined)
         self.records: dict[tuple[str, int | None, str], VerifiedImport] = {}
@@ -293,7 +293,7 @@ def _order(records: list[VerifiedImport]) -> tuple[VerifiedImport, ...]:
 
 def verify(
     target: Target, environment: TargetEnvironment, cwd: Path, environ: Mapping[str, str], safe_path: bool = False,
-    progress: Progress = NO_PROGRESS,
+    progress: Progress = NO_PROGRESS, use_cache: bool = False,
 ) -> Verification:
     """Predict every import of one run of ``target`` with ``environment``'s interpreter."""
     safe = safe_path or bool(environ.get("PYTHONSAFEPATH"))
@@ -307,7 +307,7 @@ def verify(
         path0 = None if safe else os.path.realpath(cwd)
         startup = startup | runpy_modules(environment.version)
         resolver = RunResolver(environment, run_path(environment, path0, cwd, environ), cwd, startup)
-        walk = _Walk(resolver, cwd, progress)
+        walk = _Walk(resolver, cwd, progress, use_cache)
         first, shown = _module_target(target.module, resolver, walk)
     else:
         script = REFERENCE_SCRIPT if target.reference else Path(os.path.abspath(cwd / target.script))
@@ -322,7 +322,7 @@ def verify(
         home = os.path.realpath(cwd) if target.reference else os.path.dirname(os.path.realpath(script))
         resolver = RunResolver(environment, run_path(environment, None if safe else home, cwd, environ), cwd, startup)
         resolver.main = str(script)
-        walk = _Walk(resolver, cwd, progress)
+        walk = _Walk(resolver, cwd, progress, use_cache)
         first, shown = _File(script, None), relative(script, cwd)
     walk.run(first)
     records = list(walk.records.values()) + walk.scan()
@@ -367,6 +367,8 @@ def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verificatio
         settings.python, cwd, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )
     settings.progress.doing("reading imports")
-    result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path, settings.progress)
+    result = verify(
+        settings.target, environment, cwd, settings.environ, settings.safe_path, settings.progress, settings.use_cache
+    )
     note = describe_environment(environment, cwd)
     return dataclasses.replace(result, python_note=note, problems=(*environment.problems, *result.problems))

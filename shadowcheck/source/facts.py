@@ -60,3 +60,16 @@ class SourceImports:
     unreadable: tuple[int, ...] = ()
     # Notebooks: the cell of each entry of `attributes` (whose lines count within their cell).
     attribute_cells: tuple[int, ...] = ()
+
+    def imported_modules(self) -> frozenset[str]:
+        """Every module an absolute import here names, parents included: `import a.b` names
+        a and a.b, `from a import b` names a and a.b (b may be a submodule). A file whose set
+        lacks a module has no statement that imports it."""
+        names: set[str] = set()
+        for statement in self.imports:
+            if statement.level or not statement.module:
+                continue
+            parts = statement.module.split(".")
+            names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+            names.update(f"{statement.module}.{name}" for name in statement.names if name != "*")
+        return frozenset(names)
