@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import io
 
-from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
+from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports, one_line
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -106,13 +106,13 @@ class _Source:
         return offset + 1
 
     def segment(self, node: ast.AST) -> str:
-        """The node's source on one line, whitespace collapsed."""
+        """The node's source on one line: whitespace collapsed, line continuations gone."""
         first, last = node.lineno, node.end_lineno or node.lineno
         lines = [self.line(n).encode("utf-8") for n in range(first, last + 1)]
         end = node.end_col_offset if node.end_col_offset is not None else len(lines[-1])
         lines[-1] = lines[-1][:end]
         lines[0] = lines[0][node.col_offset :]
-        return " ".join(b"".join(lines).decode("utf-8", "replace").split())
+        return one_line(b"".join(lines).decode("utf-8", "replace"))
 
 
 class _Collector:

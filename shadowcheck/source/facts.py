@@ -73,3 +73,9 @@ class SourceImports:
             names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
             names.update(f"{statement.module}.{name}" for name in statement.names if name != "*")
         return frozenset(names)
+
+
+def one_line(source: str) -> str:
+    """A statement's source as ImportStatement.statement holds it: on one line, whitespace
+    collapsed, backslash continuations gone."""
+    return " ".join(source.replace("\\\n", " ").split())

@@ -6,7 +6,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from shadowcheck.source.facts import ImportStatement
+from shadowcheck.source.facts import ImportStatement, one_line
 
 # Whitespace, line continuations and comments are skipped; anything an import statement cannot
 # hold (a string, an operator) is a token of its own that ends the reading.
@@ -91,7 +91,7 @@ def parse_import(text: str, line: int, column: int) -> list[PendingImport] | Non
     """The imports one `import ...` or `from ... import ...` statement makes; None if it is not
     a statement Python could read."""
     words = _Words(text)
-    shown = " ".join(text[: words.end].split())
+    shown = one_line(text[: words.end])
     try:
         found = _statement(words, line, column, shown)
     except ValueError:
