@@ -31,7 +31,9 @@ _SCHEMA = (
     "facts BLOB NOT NULL) WITHOUT ROWID"
 )
 # The modules whose code decides what a file's facts are: a change to any of them is a new cache.
-_READER_MODULES = ("facts", "reader", "ast_reader", "token_reader", "import_statements", "notebooks", "codec")
+_READER_MODULES = (
+    "facts", "reader", "ast_reader", "token_reader", "blocks", "import_statements", "notebooks", "codec",
+)  # fmt: skip
 _LARGEST_ENTRY = 64 << 20  # bytes of JSON one entry may expand to
 _LARGEST_SUMMARY = 1 << 20  # characters of one summary column
 _LARGEST_DATABASE = 1 << 30  # beyond this the database is started again

@@ -6,18 +6,13 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from shadowcheck.source.blocks import Try
 from shadowcheck.source.facts import ImportStatement, one_line
 
 # Whitespace, line continuations and comments are skipped; anything an import statement cannot
 # hold (a string, an operator) is a token of its own that ends the reading.
 _TOKEN = re.compile(r"[ \t\f\r\n]+|\\\r?\n|#[^\n]*|\.\.\.|[.,()*]|[^\W\d]\w*|.", re.S)
 _SKIPPED = (" ", "\t", "\f", "\r", "\n", "\\", "#")
-
-
-class _Try:
-    """A `try:` statement, until its handlers say whether they catch ImportError."""
-
-    catches = False
 
 
 @dataclass
@@ -31,7 +26,7 @@ class PendingImport:
     statement: str
     level: int = 0
     alias: str | None = None
-    tries: tuple[_Try, ...] = ()
+    tries: tuple[Try, ...] = ()  # the `try:` statements whose bodies hold it
     type_checking: bool = False
     in_function: bool = False
 
@@ -41,10 +36,6 @@ class PendingImport:
             self.module, self.names, self.line, self.column, self.statement, self.level, self.alias,
             guarded, self.type_checking, False, self.in_function,
         )  # fmt: skip
-
-
-def new_try() -> _Try:
-    return _Try()
 
 
 class _Words:

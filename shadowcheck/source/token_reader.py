@@ -20,25 +20,22 @@ import re
 from collections.abc import Iterable
 
 from shadowcheck.source.facts import MainGuard, SourceImports
-from shadowcheck.source.import_statements import PendingImport, new_try, parse_import
+from shadowcheck.source.blocks import (
+    COMPOUND, Block, Try, catches_import_error, header_kind, indent_width, is_main_test,
+)  # fmt: skip
+from shadowcheck.source.import_statements import PendingImport, parse_import
 
 # What can change the lexer's state in code; everything between is skipped in one step.
 _CODE = re.compile(r"""[#'"\\()\[\]{};:]""")
 _WORD = re.compile(r"[^\W\d]\w*")
 _INDENT = re.compile(r"[ \t\f]*")
 _PREFIXES = frozenset({"r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt", "ur"})
-_COMPOUND = frozenset(
-    {"if", "elif", "else", "try", "except", "finally", "for", "while", "with", "def", "class", "async", "match", "case"}
-)
 # A physical line inside brackets that can only be a new statement: an unclosed bracket above
 # it (code being edited) must not hide the imports below.
 _RESYNC = re.compile(r"import\s|from\s+\.*[^\W\d][\w.]*\s+import\s")
 _CALL = re.compile(r"(?:^|[^\w.])([^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*)[ \t]*$")
 _FILE = re.compile(r"(?<![\w.])__file__(?!\w)")
 _LAMBDA = re.compile(r"(?<![\w.])lambda(?!\w)")
-_MAIN_TEST = re.compile(r"""\(*\s*(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*\)*""")
-_TYPE_CHECKING = re.compile(r"\(*\s*(?:[^\W\d]\w*\s*\.\s*)*TYPE_CHECKING\s*\)*")
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _HEADER_LIMIT = 10_000  # a longer header is none whose words matter here
 _CARRY_LIMIT = 64  # characters held back from a piece cut mid-line, so that no token is cut in two
 _RISKY_TAIL = frozenset("_\\'\"{}:=")
@@ -64,18 +61,6 @@ class _Capture:
         return "" if self.limit is not None and self.size > self.limit else "".join(self.pieces)
 
 
-class _Block:
-    """An indented block (or a header's body on its own line) and what it means for imports."""
-
-    def __init__(self, indent: int, kind: str, condition: str):
-        self.indent = indent
-        self.function = kind in ("def", "async def")
-        self.scope = self.function or kind == "class"
-        self.type_checking = kind in ("if", "elif") and _TYPE_CHECKING.fullmatch(condition) is not None
-        self.try_ = new_try() if kind == "try" else None
-        self.main_guard = False
-
-
 class _String:
     """An open string literal; in an f-string, its open replacement fields (PEP 701)."""
 
@@ -98,7 +83,7 @@ class _Logical:
         self.first = first  # its first word
         self.header: _Capture | None = None  # a compound statement's header, up to its `:`
         self.lambdas = 0  # lambdas in the header, each owning one `:`
-        self.block: _Block | None = None  # what the header opens, once its `:` is seen
+        self.block: Block | None = None  # what the header opens, once its `:` is seen
         self.inline = False  # a statement follows the header's `:` on the same line
         self.at_start = True  # the next word starts a statement
 
@@ -118,8 +103,8 @@ class TokenReader:
         self.continued = False  # the last physical line ended with a backslash
         self.string_continued = False  # ... inside a one-line string
         self.logical: _Logical | None = None
-        self.blocks: list[_Block] = []
-        self.tries: dict[int, object] = {}  # indentation -> the `try:` still taking handlers there
+        self.blocks: list[Block] = []
+        self.tries: dict[int, Try] = {}  # indentation -> the `try:` still taking handlers there
         self.imports: list[PendingImport] = []
         self.unreadable: list[int] = []
         self.capture: tuple[int, int, _Capture] | None = None  # an import statement's line, column, text
@@ -182,7 +167,7 @@ class TokenReader:
         if self.line_start:
             # Until the line's first character that is not indentation, whatever the pieces.
             position = _INDENT.match(text).end()
-            self.indent = _width(text[:position], self.indent)
+            self.indent = indent_width(text[:position], self.indent)
             if position == length and not ends_line:
                 self.column += length
                 return
@@ -314,7 +299,7 @@ class TokenReader:
         if first not in ("except", "else", "finally"):
             for level in [level for level in self.tries if level >= logical.indent]:
                 del self.tries[level]
-        if first in _COMPOUND:
+        if first in COMPOUND:
             logical.header = _Capture(at, _HEADER_LIMIT)
 
     def _code(self, text: str, start: int, end: int, next_char: str, in_field: bool) -> None:
@@ -350,20 +335,16 @@ class TokenReader:
             self.guard_uses_file = True
 
     def _open_block(self, logical: _Logical) -> None:
-        header = " ".join(logical.header.text().split())
-        kind = logical.first
-        if kind == "async":
-            kind = "async " + (header.split(None, 2)[1:2] or [""])[0]
-        condition = header[len(logical.first) :].strip()
-        block = _Block(logical.indent, kind, condition)
+        kind, condition = header_kind(logical.first, " ".join(logical.header.text().split()))
+        block = Block(logical.indent, kind, condition)
         if kind == "try":
             self.tries[logical.indent] = block.try_
         elif kind == "except":
             handled = self.tries.get(logical.indent)
-            if handled is not None and _catches_import_error(condition):
+            if handled is not None and catches_import_error(condition):
                 handled.catches = True
         elif kind in ("if", "elif") and self.guard_line is None and not any(b.scope for b in self.blocks):
-            if _MAIN_TEST.fullmatch(condition):
+            if is_main_test(condition):
                 block.main_guard = True
                 self.guard_line = logical.line
         logical.block = block
@@ -403,26 +384,6 @@ class TokenReader:
         if logical.block is not None and not logical.inline:
             self.blocks.append(logical.block)
         self.logical = None
-
-
-def _width(indent: str, width: int = 0) -> int:
-    # The tokenizer's rule: a tab moves to the next multiple of 8, a form feed starts again.
-    for char in indent:
-        if char == "\t":
-            width = (width // 8 + 1) * 8
-        elif char == "\f":
-            width = 0
-        else:
-            width += 1
-    return width
-
-
-def _catches_import_error(condition: str) -> bool:
-    types = re.split(r"\bas\b", condition.lstrip("* "))[0].strip()
-    if not types:
-        return True  # a bare `except:`
-    names = [name.strip(" ()").rpartition(".")[2] for name in types.split(",")]
-    return any(name in _IMPORT_ERRORS for name in names)
 
 
 _STRING_ENDS: dict[tuple[str, bool], re.Pattern[str]] = {}
