@@ -40,6 +40,7 @@ class Settings:
     select: frozenset[str] | None = None  # None: every rule
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
+    workers: int | None = None  # processes that read files; None: one per core
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
@@ -55,7 +56,7 @@ class Checker:
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = SourceStore()
+        self.sources = SourceStore(use_cache=settings.use_cache, workers=settings.workers)
         self.installed = Installed(environment)
         self.rules = selected_rules(settings)
 
@@ -135,6 +136,7 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         str(project_roots[0]),
         describe_environment(environment, cwd),
         problems=(*environment.problems, *checker.sources.problems),
+        notes=tuple(checker.sources.notes),
     )
 
 

@@ -185,6 +185,12 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
         _say(f"shadowcheck: error: {problem.shown(os.getcwd())}")
 
 
+def _report_notes(notes: tuple[Problem, ...]) -> None:
+    # What was read only in part, though enough to go on: said, never an error.
+    for note in notes:
+        _say(f"shadowcheck: note: {note.shown(os.getcwd())}")
+
+
 @contextmanager
 def _progress() -> Iterator[Progress]:
     """Progress for the engines: on a terminal's stderr only, erased when the run ends."""
@@ -274,6 +280,7 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
         output_file, color, text.summary(report),
     )  # fmt: skip
     _report_problems(report.problems)
+    _report_notes(report.notes)
     raise SystemExit(exit_status(report.errors, report.warnings, report.problems, fail_on, exit_zero))
 
 
@@ -350,6 +357,7 @@ def verify(script, module, reference, python, safe_path, output_format, output_f
         output_file, color, verify_text.summary(verification),
     )  # fmt: skip
     _report_problems(verification.problems)
+    _report_notes(verification.notes)
     raise SystemExit(exit_status(verification.errors, verification.warnings, verification.problems, fail_on))
 
 

@@ -184,6 +184,7 @@ class Importer:
     # The imports that lead from the run's script to ``path`` (empty when the script, or any
     # file run from the root, holds the statement itself).
     chain: tuple[Step, ...] = ()
+    cell: int | None = None  # notebooks: the cell holding it (1-based, all cells counted); line is within it
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ class Report:
     python_note: str = ""  # how the interpreter was chosen, for the summary line
     # What made the run incomplete (unreadable files, broken metadata).
     problems: tuple[Problem, ...] = ()
+    # What was read only in part, though enough to go on (a file's imports read by its tokens).
+    notes: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -371,6 +374,7 @@ class Verification:
     python_note: str = ""
     # One-line warnings from the probe (distributions it had to skip): exit status 2.
     problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()  # files read only in part (their imports, by tokens)
 
     @property
     def errors(self) -> int:

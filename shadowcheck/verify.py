@@ -224,7 +224,7 @@ def _order(records: list[VerifiedImport]) -> tuple[VerifiedImport, ...]:
 
 def verify(
     target: Target, environment: TargetEnvironment, cwd: Path, environ: Mapping[str, str], safe_path: bool = False,
-    progress: Progress = NO_PROGRESS,
+    progress: Progress = NO_PROGRESS, use_cache: bool = False,
 ) -> Verification:
     """Predict every import of one run of ``target`` with ``environment``'s interpreter."""
     safe = safe_path or bool(environ.get("PYTHONSAFEPATH"))
@@ -232,7 +232,7 @@ def verify(
         raise ShadowcheckError(f"-P (--safe-path) needs Python 3.11 or newer; {environment.python} is older")
     clear_listing_cache()
     installed = Installed(environment)
-    sources = SourceStore()
+    sources = SourceStore(use_cache=use_cache)
     own = FirstPartyIndex(environment, sources).owns_on_path
     records: list[VerifiedImport] = []
     first_specs: tuple[Spec, ...] = ()
@@ -281,7 +281,10 @@ def verify(
             if record.status == OK and record.kind not in (PROJECT, "built-in"):
                 by_place[place] = (verifier.through_installed(record, met), met)
     records += [record for record, _ in by_place.values()] + scanned
-    return Verification(shown, environment.python, run.entries, _order(records), problems=tuple(sources.problems))
+    return Verification(
+        shown, environment.python, run.entries, _order(records),
+        problems=tuple(sources.problems), notes=tuple(sources.notes),
+    )  # fmt: skip
 
 
 def _module_target(module: str, system: ImportSystem, cwd: Path) -> tuple[Path, str | None, tuple[Spec, ...], str]:
@@ -316,6 +319,8 @@ def run_verify(settings: VerifySettings, cwd: Path | None = None) -> Verificatio
         settings.python, cwd, settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )
     settings.progress.doing("reading imports")
-    result = verify(settings.target, environment, cwd, settings.environ, settings.safe_path, settings.progress)
+    result = verify(
+        settings.target, environment, cwd, settings.environ, settings.safe_path, settings.progress, settings.use_cache
+    )
     note = describe_environment(environment, cwd)
     return dataclasses.replace(result, python_note=note, problems=(*environment.problems, *result.problems))

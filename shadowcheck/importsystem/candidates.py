@@ -102,7 +102,9 @@ class CandidateFinder:
                 if not body:
                     body.append(self.body_error(system, predictor, shadow))
                 error = body[0] or predictor.predict(absolute, shadow.module, shadow.local, file, parsed.attributes)
-                importers.append(Importer(relative(file, self.cwd), statement.line, statement.statement, error))
+                importers.append(
+                    Importer(relative(file, self.cwd), statement.line, statement.statement, error, cell=statement.cell)
+                )
         return tuple(sorted(importers, key=lambda i: (i.path, i.line)))
 
     def _package_scripts(self, index, root: ImportRoot, system, predictor, shadows: list[Shadow]) -> list[Candidate]:
@@ -128,7 +130,10 @@ class CandidateFinder:
                     attributes = parsed.attributes if parsed is not None else ()
                     error = predictor.predict(absolute, module, shadow.local, met.file, attributes) if absolute else None
                 importers.setdefault(module, []).append(
-                    Importer(relative(met.file, self.cwd), met.statement.line, met.statement.statement, error, self._steps(met.chain))
+                    Importer(
+                        relative(met.file, self.cwd), met.statement.line, met.statement.statement, error,
+                        self._steps(met.chain), met.statement.cell,
+                    )  # fmt: skip
                 )
                 shown = relative(script.path, self.cwd)
                 if shown not in runs.setdefault(module, []):

@@ -71,6 +71,26 @@ def _git_ignored(root: Path) -> set[str] | None:
     return {e.rstrip("/") for e in entries if e}
 
 
+def _kind(entry: os.DirEntry, project: Project) -> str | None:
+    """"dir", "file", "other" (a FIFO, a socket), or None for a link that leads nowhere.
+
+    The directory listing already says what each entry is (d_type): only a symbolic link needs
+    a stat of its own, to follow it and to tell a loop from a dangling link.
+    """
+    try:
+        if entry.is_symlink():
+            os.stat(entry.path)  # raises for a loop or a dangling link
+        if entry.is_dir():
+            return "dir"
+        return "file" if entry.is_file() else "other"
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a link that resolves to itself
+            project.problems.append(Problem("symlink loop", entry.path))
+        elif not entry.is_symlink():  # a dangling link is just not importable
+            project.problems.append(Problem(str(error.strerror), entry.path))
+        return None
+
+
 def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) -> Project:
     """Walk ``root`` once, following symlinks without looping, skipping what is not the project."""
     root = Path(os.path.abspath(root))
@@ -103,16 +123,10 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
             if child_relative in ignored or _matches(child_relative, entry.name, exclude):
                 project.excluded.add(Path(entry.path))
                 continue
-            try:
-                os.stat(entry.path)
-                is_dir = entry.is_dir()
-                is_file = not is_dir and entry.is_file()
-            except OSError as error:
-                if error.errno == errno.ELOOP:  # a link that resolves to itself
-                    project.problems.append(Problem("symlink loop", entry.path))
-                elif not entry.is_symlink():  # a dangling link is just not importable
-                    project.problems.append(Problem(str(error.strerror), entry.path))
+            kind = _kind(entry, project)
+            if kind is None:
                 continue
+            is_dir, is_file = kind == "dir", kind == "file"
             if is_dir:
                 if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):
                     continue

@@ -1,0 +1,235 @@
+"""What was read from each file, kept between runs in the user's cache directory.
+
+One SQLite database (the standard library's sqlite3: atomic commits, locking between concurrent
+runs) per version of shadowcheck, of the reader's code and of the parser that read the files.
+An entry is used only while the file's size, modification time and inode are those it was read
+with, and only after its value passed codec.decode's checks: a corrupt, truncated, locked or
+foreign database is discarded or skipped and the files are read again. Nothing in it is ever
+executed or unpickled; the schema is compared with ours before any row is read, so a database
+carrying triggers or views of its own is discarded too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shadowcheck import __version__
+from shadowcheck.source import codec
+from shadowcheck.source.facts import SourceImports
+
+_SCHEMA = (
+    "CREATE TABLE files (path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+    "inode INTEGER NOT NULL, modules TEXT NOT NULL, partial TEXT, unreadable TEXT NOT NULL, "
+    "facts BLOB NOT NULL) WITHOUT ROWID"
+)
+# The modules whose code decides what a file's facts are: a change to any of them is a new cache.
+_READER_MODULES = (
+    "facts", "reader", "ast_reader", "token_reader", "blocks", "import_statements", "notebooks", "codec",
+)  # fmt: skip
+_LARGEST_ENTRY = 64 << 20  # bytes of JSON one entry may expand to
+_LARGEST_SUMMARY = 1 << 20  # characters of one summary column
+_LARGEST_DATABASE = 1 << 30  # beyond this the database is started again
+_BATCH = 500  # paths per SELECT (SQLite allows 999 parameters before 3.32)
+# Files changed this recently may change again within their file system's timestamp tick (up to
+# 2 s on FAT, 1 s on HFS+ and ext3, a clock tick on others) without a new mtime: not kept yet.
+_SETTLING_NS = 2_000_000_000
+_COARSE_SETTLING_NS = 50_000_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the cache holds for one file: a summary read at once, the facts when asked."""
+
+    modules: frozenset[str]  # SourceImports.imported_modules()
+    partial: str | None
+    unreadable: tuple[int, ...]
+    facts: bytes  # compressed JSON of codec.encode(SourceImports)
+
+    def decoded(self) -> SourceImports:
+        """The facts; ValueError when they are not what codec.encode wrote."""
+        return codec.decode(_expand(self.facts))
+
+    @staticmethod
+    def of(facts: SourceImports) -> Entry:
+        text = json.dumps(codec.encode(facts), separators=(",", ":")).encode()
+        return Entry(facts.imported_modules(), facts.partial, facts.unreadable, zlib.compress(text, 1))
+
+
+def reader_version() -> str:
+    """A digest of everything that decides what the reader says about a file."""
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    here = Path(__file__).parent
+    for name in _READER_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def settled(stat: os.stat_result, now_ns: int | None = None) -> bool:
+    """Whether the file was last changed long enough ago for its stat to tell the next change."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    whole_seconds = stat.st_mtime_ns % 1_000_000_000 == 0
+    return now_ns - stat.st_mtime_ns > (_SETTLING_NS if whole_seconds else _COARSE_SETTLING_NS)
+
+
+class FileCache:
+    """Facts (as JSON text) by path and stat, in one SQLite file under ``directory``."""
+
+    def __init__(self, directory: Path):
+        self.path = directory / f"sources-{reader_version()}.sqlite3"
+        self._db = None
+        self._opened = False
+
+    # -- reading ----------------------------------------------------------------------------
+    def lookup(self, entries: Iterable[tuple[str, os.stat_result]]) -> dict[str, Entry]:
+        """The entry of every file whose stat is still the one it was read with."""
+        wanted = {os.fsencode(path): (path, stat_key(stat)) for path, stat in entries}
+        db = self._connection()
+        found: dict[str, Entry] = {}
+        if db is None or not wanted:
+            return found
+        keys = list(wanted)
+        columns = "path, size, mtime_ns, inode, modules, partial, unreadable, facts"
+        try:
+            for start in range(0, len(keys), _BATCH):
+                batch = keys[start : start + _BATCH]
+                query = f"SELECT {columns} FROM files WHERE path IN ({','.join('?' * len(batch))})"
+                for raw_path, size, mtime_ns, inode, *summary in db.execute(query, batch):
+                    path, key = wanted.get(raw_path, (None, None))
+                    if path is not None and (size, mtime_ns, inode) == key:
+                        entry = _entry(*summary)
+                        if entry is not None:
+                            found[path] = entry
+        except self._errors():
+            return {}
+        return found
+
+    # -- writing ----------------------------------------------------------------------------
+    def store(self, rows: Iterable[tuple[str, os.stat_result, Entry]]) -> None:
+        """Keep the entries of files that have settled; best effort."""
+        now = time.time_ns()
+        values = [
+            (
+                os.fsencode(path), *stat_key(stat), " ".join(sorted(entry.modules)), entry.partial,
+                " ".join(map(str, entry.unreadable)), entry.facts,
+            )
+            for path, stat, entry in rows
+            if settled(stat, now)
+        ]  # fmt: skip
+        db = self._connection()
+        if db is None or not values:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+            db.execute("COMMIT")
+        except self._errors():
+            try:
+                db.execute("ROLLBACK")
+            except self._errors():
+                pass  # a locked or broken database: the next run reads these files again
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- the database -----------------------------------------------------------------------
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        import sqlite3
+
+        return (sqlite3.Error, OSError)
+
+    def _connection(self):
+        if self._opened:
+            return self._db
+        self._opened = True
+        try:
+            import sqlite3  # some Python builds leave it out: then there is no cache
+        except ImportError:
+            return None
+        for _attempt in range(2):
+            try:
+                self._db = self._open(sqlite3)
+                return self._db
+            except (sqlite3.Error, OSError, ValueError):
+                self._discard()
+        return None
+
+    def _open(self, sqlite3):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.path.stat().st_size > _LARGEST_DATABASE:
+                self._discard()
+        except FileNotFoundError:
+            pass
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA trusted_schema = OFF")
+            # A cache needs atomic commits, not durable ones: a commit that a crash loses is
+            # only read again. Syncing to disk at each commit would cost more than reading.
+            db.execute("PRAGMA synchronous = OFF")
+            schema = [row[0] for row in db.execute("SELECT sql FROM sqlite_master")]
+            if not schema:
+                db.execute("BEGIN IMMEDIATE")
+                if not [row for row in db.execute("SELECT sql FROM sqlite_master")]:
+                    db.execute(_SCHEMA)
+                db.execute("COMMIT")
+                schema = [row[0] for row in db.execute("SELECT sql FROM sqlite_master")]
+            if schema != [_SCHEMA]:
+                raise ValueError("not our schema")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        self.close()
+        for suffix in ("", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+
+
+def _entry(modules: object, partial: object, unreadable: object, facts: object) -> Entry | None:
+    # Each column checked for its type and size; the facts themselves when they are asked for.
+    if not (isinstance(modules, str) and isinstance(unreadable, str) and isinstance(facts, bytes)):
+        return None
+    if partial is not None and not isinstance(partial, str):
+        return None
+    if max(len(modules), len(unreadable), len(partial or "")) > _LARGEST_SUMMARY:
+        return None
+    names = modules.split()
+    lines = unreadable.split()
+    if not all(line.isdigit() for line in lines) or not all(_is_module_name(name) for name in names):
+        return None
+    return Entry(frozenset(names), partial, tuple(int(line) for line in lines), facts)
+
+
+def _is_module_name(name: str) -> bool:
+    return all(part.isidentifier() for part in name.split("."))
+
+
+def _expand(facts: bytes) -> object:
+    # Bounded: a small hostile entry must not expand into gigabytes, nor nest deeper than the
+    # JSON decoder's recursion can take.
+    try:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(facts, _LARGEST_ENTRY)
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise ValueError("an entry larger than any file's facts")
+        return json.loads(text)
+    except (zlib.error, RecursionError) as error:
+        raise ValueError(str(error)) from None

@@ -1,0 +1,81 @@
+"""What reading a file yields: its import statements, what it binds, what it reads, how it runs.
+
+Every reader (the parser's, the token reader's, the notebook reader's) answers with these, and
+the per-file cache stores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ImportStatement:
+    module: str  # the module the statement imports ("a.b" for `from a.b import c`)
+    names: tuple[str, ...]  # the names of a `from` import; () for `import a.b`
+    line: int
+    column: int
+    statement: str  # the source of the statement, on one line
+    level: int = 0  # leading dots of a relative import
+    alias: str | None = None  # `import a.b as x` -> "x"
+    guarded: bool = False  # inside `try:` with an `except ImportError` (or broader) handler
+    type_checking: bool = False  # under `if TYPE_CHECKING:`
+    dynamic: bool = False  # importlib.import_module("...") or __import__("...")
+    in_function: bool = False  # inside a function body: runs when called, not on import
+    cell: int | None = None  # notebooks: the code cell holding it (line counts within the cell)
+
+    @property
+    def top_level(self) -> str:
+        return self.module.partition(".")[0]
+
+
+@dataclass(frozen=True)
+class MainGuard:
+    """`if __name__ == "__main__":` at module level: the file is meant to run as a script."""
+
+    line: int
+    # Dotted names of the functions the guarded block calls ("pytest.main", "main").
+    calls: tuple[str, ...]
+    uses_file: bool  # the block names __file__ (`pytest.main([__file__])`)
+
+
+@dataclass(frozen=True)
+class SourceImports:
+    imports: tuple[ImportStatement, ...]
+    # Module-level names the file binds, with the first line binding each; None when it
+    # cannot be known statically (a star import or a module __getattr__).
+    defined: dict[str, int] | None
+    # (name, attribute, line) for every `name.attribute` the file reads, in source order
+    # (`name.attribute = 1` and `del name.attribute` read nothing).
+    attributes: tuple[tuple[str, str, int], ...]
+    shebang: bool = False  # the first line is `#!...`
+    main_guard: MainGuard | None = None
+    # Why the file was read only in part, or None: the running Python could not parse it (a
+    # syntax error, newer or Python 2 syntax, nesting too deep for its parser) or it is too large
+    # to parse, and its token reader found the import statements alone (`defined` is None and
+    # `attributes` empty then). A note for the run, not a problem: the imports were read.
+    partial: str | None = None
+    # Lines of statements that begin like an import but could not be read (token reader only):
+    # what they import is unknown, which is a problem for the run, not a note.
+    unreadable: tuple[int, ...] = ()
+    # Notebooks: the cell of each entry of `attributes` (whose lines count within their cell).
+    attribute_cells: tuple[int, ...] = ()
+
+    def imported_modules(self) -> frozenset[str]:
+        """Every module an absolute import here names, parents included: `import a.b` names
+        a and a.b, `from a import b` names a and a.b (b may be a submodule). A file whose set
+        lacks a module has no statement that imports it."""
+        names: set[str] = set()
+        for statement in self.imports:
+            if statement.level or not statement.module:
+                continue
+            parts = statement.module.split(".")
+            names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+            names.update(f"{statement.module}.{name}" for name in statement.names if name != "*")
+        return frozenset(names)
+
+
+def one_line(source: str) -> str:
+    """A statement's source as ImportStatement.statement holds it: on one line, whitespace
+    collapsed, backslash continuations gone."""
+    return " ".join(source.replace("\\\n", " ").split())

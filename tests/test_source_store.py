@@ -1,0 +1,330 @@
+"""The source store: the same answers with the cache on or off, cold or warm, on one process or
+several, whatever state the cache is found in."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import make_tree
+
+from shadowcheck.check import Settings, run_check
+from shadowcheck.source import codec
+from shadowcheck.source.cache import FileCache
+from shadowcheck.source.store import SourceStore
+from shadowcheck.source.token_reader import read_tokens
+from shadowcheck.source import workers
+from shadowcheck.source.workers import can_fork, read_in_processes
+
+MODULE = "import os\nimport json\n\n\ndef f(x):\n    return json.dumps({'x': x, 'cwd': os.getcwd()})\n" * 40
+
+
+def _tree(root: Path) -> Path:
+    """Enough files for the workers to start, with every kind of answer among them."""
+    files: dict[str, str | bytes] = {f"lib/mod_{i}.py": MODULE for i in range(80)}
+    files.update(
+        {
+            "demopkg.py": "",
+            "train.py": "import demopkg\nimport demopkg.models\ndemopkg.fit()\n",
+            "legacy.py": "import demopkg\nprint 'python 2'\n",
+            "broken.py": "import demopkg\nmodel.fit(\n",
+            "unreadable_import.py": "import (\n",
+            "latin.py": b"import demopkg\nname = '\xff\xfe'\n",
+            "notebooks/explore.ipynb": json.dumps(
+                {"cells": [{"cell_type": "code", "source": ["import demopkg\n", "x = (\n"]}, {"cell_type": "code", "source": ["import json"]}]}
+            ),
+        }
+    )
+    make_tree(root, files)
+    _settle(root)
+    return root
+
+
+def _settle(root: Path) -> None:
+    # The cache keeps only files whose mtime is old enough that a change would show in it.
+    past = time.time_ns() - 10 * 1_000_000_000
+    for path in root.rglob("*"):
+        os.utime(path, ns=(past, past))
+
+
+def _paths(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".ipynb"))
+
+
+def _answers(store: SourceStore, paths: list[Path]):
+    store.read_many(paths)
+    return [store.imports(p) for p in paths], list(store.problems), list(store.notes)
+
+
+@pytest.fixture
+def workers_for_small_trees(monkeypatch):
+    """Workers start for any amount of work, so that a small tree is shared out too."""
+    monkeypatch.setattr(workers, "MIN_FILES", 1)
+    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+
+
+def test_answers_are_the_same_with_the_cache_on_or_off_and_with_one_or_two_workers(tmp_path, workers_for_small_trees):
+    paths = _paths(_tree(tmp_path / "project"))
+    plain = _answers(SourceStore(), paths)
+    cache = tmp_path / "cache"
+    for use_cache, workers in [(True, 1), (True, 1), (True, 2), (False, 2)]:
+        assert _answers(SourceStore(use_cache, workers, cache), paths) == plain, (use_cache, workers)
+    cold_with_workers = _answers(SourceStore(True, 2, tmp_path / "other-cache"), paths)
+    assert cold_with_workers == plain
+    problems, notes = plain[1], plain[2]
+    assert {Path(p.path).name for p in problems} == {"latin.py", "unreadable_import.py"}
+    assert {Path(n.path).name for n in notes} == {"legacy.py", "broken.py", "explore.ipynb"}
+
+
+def test_findings_are_the_same_with_the_cache_on_or_off_and_with_one_or_two_workers(
+    tmp_path, target_venv, workers_for_small_trees
+):
+    project = _tree(tmp_path / "project")
+    reports = []
+    for use_cache, workers in [(False, 1), (True, 1), (True, 1), (True, 2), (False, 2)]:
+        settings = Settings(paths=(project,), python=target_venv.python, use_cache=use_cache, workers=workers)
+        report = run_check(settings, cwd=project)
+        reports.append((report.findings, report.problems, report.notes))
+    assert all(r == reports[0] for r in reports)
+    (finding,) = reports[0][0]
+    assert {i.path for i in finding.importers} >= {"train.py", "legacy.py", "broken.py"}
+
+
+@pytest.mark.skipif(not can_fork(), reason="workers are forked, and this platform or process cannot fork")
+def test_workers_answer_as_this_process_does(tmp_path):
+    paths = _paths(_tree(tmp_path))
+    in_process = SourceStore()
+    in_process.read_many(paths)
+    answers = read_in_processes(paths, 2)
+    assert set(answers) == set(paths)
+    for path in paths:
+        expected = in_process.imports(path)
+        if expected is None:
+            assert answers[path] in in_process.problems
+        else:
+            assert answers[path].decoded() == expected
+            assert answers[path].modules == expected.imported_modules()
+
+
+def test_a_warm_run_reads_no_file_and_a_changed_file_is_read_again(tmp_path):
+    project = make_tree(tmp_path / "project", {"a.py": "import alpha\n", "b.py": "import bravo\n"})
+    _settle(project)
+    a, b = project / "a.py", project / "b.py"
+    SourceStore(use_cache=True, cache_directory=tmp_path / "cache").read_many([a, b])
+    # Same size, same mtime, same inode, other bytes: only a store that reads no file still
+    # says what the file said when it was cached.
+    stat = a.stat()
+    a.write_text("import gamma\n")
+    os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    b.write_text("import delta\n")  # a real change: a new mtime
+    warm = SourceStore(use_cache=True, cache_directory=tmp_path / "cache")
+    assert [i.module for i in warm.imports(a).imports] == ["alpha"]
+    assert [i.module for i in warm.imports(b).imports] == ["delta"]
+
+
+def test_a_file_just_written_is_not_kept_yet(tmp_path):
+    # Its next change could fall within the same tick of the file system's clock.
+    path = make_tree(tmp_path / "project", {"a.py": "import alpha\n"}) / "a.py"
+    SourceStore(use_cache=True, cache_directory=tmp_path / "cache").read_many([path])
+    assert FileCache(tmp_path / "cache").lookup([(str(path), path.stat())]) == {}
+
+
+def _hostile_rows(database: Path, path: Path, facts: object, summary: tuple = ("alpha", None, "")) -> None:
+    stat = path.stat()
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (os.fsencode(str(path)), stat.st_size, stat.st_mtime_ns, stat.st_ino, *summary, facts),
+        )
+
+
+def _bomb() -> bytes:
+    # 200 MB of JSON whitespace in a few hundred kilobytes.
+    deflate = zlib.compressobj(9)
+    chunks = [deflate.compress(b"[")] + [deflate.compress(b" " * (1 << 20)) for _ in range(200)]
+    return b"".join([*chunks, deflate.compress(b"]"), deflate.flush()])
+
+
+def _entry(value: object) -> bytes:
+    return zlib.compress(json.dumps(value).encode())
+
+
+HOSTILE_ENTRIES = {
+    "deeply-nested-json": lambda: zlib.compress(b"[" * 200_000 + b"]" * 200_000),
+    "wrong-types": lambda: _entry([[["os", [], "one", 1, "import os", 0, None, 0, 0, 0, 0, None]], {}, [], False, None, None, [], []]),
+    "bool-for-int": lambda: _entry([[["os", [], True, 1, "import os", 0, None, False, False, False, False, None]], {}, [], False, None, None, [], []]),
+    "wrong-shape": lambda: _entry({"imports": []}),
+    "not-zlib": lambda: b"import os",
+    "text-not-blob": lambda: "import os",
+    "decompression-bomb": _bomb,
+    "truncated": lambda: zlib.compress(b"[[],{},[],false,null,null,[],[]]")[:-3],
+}  # fmt: skip
+
+
+HOSTILE_SUMMARIES = {
+    "modules-not-text": (7, None, ""),
+    "partial-not-text": ("alpha", b"x", ""),
+    "unreadable-not-lines": ("alpha", None, "one two"),
+    "huge-summary": ("alpha " * 1_000_000, None, ""),
+}
+
+
+def _cached_then_replaced(tmp_path: Path, facts: object, summary: tuple = ("alpha", None, "")) -> tuple[Path, Path]:
+    path = make_tree(tmp_path / "project", {"a.py": "import alpha\n"}) / "a.py"
+    _settle(path.parent)
+    cache = tmp_path / "cache"
+    SourceStore(use_cache=True, cache_directory=cache).read_many([path])
+    (database,) = cache.glob("sources-*.sqlite3")
+    _hostile_rows(database, path, facts, summary)
+    return path, cache
+
+
+def test_a_valid_entry_is_what_the_store_answers(tmp_path):
+    # The entries below are found by their key: one that passes every check is believed.
+    other = read_tokens(["import zulu\n"], "test")
+    path, cache = _cached_then_replaced(tmp_path, _entry(codec.encode(other)), ("zulu", "test", ""))
+    store = SourceStore(use_cache=True, cache_directory=cache)
+    assert store.imported_modules(path) == {"zulu"}
+    assert store.imports(path) == other
+    assert [n.message for n in store.notes] == ["imports read without the parser: test"]
+
+
+@pytest.mark.parametrize("facts", HOSTILE_ENTRIES.values(), ids=HOSTILE_ENTRIES.keys())
+def test_hostile_facts_are_read_again_never_trusted(tmp_path, facts):
+    path, cache = _cached_then_replaced(tmp_path, facts())
+    store = SourceStore(use_cache=True, cache_directory=cache)
+    assert store.imported_modules(path) == {"alpha"}  # the summary alone, the facts not decoded
+    assert [i.module for i in store.imports(path).imports] == ["alpha"]
+    assert store.problems == [] and store.notes == []
+
+
+@pytest.mark.parametrize("summary", HOSTILE_SUMMARIES.values(), ids=HOSTILE_SUMMARIES.keys())
+def test_a_hostile_summary_is_read_again_never_trusted(tmp_path, summary):
+    other = read_tokens(["import zulu\n"], "test")
+    path, cache = _cached_then_replaced(tmp_path, _entry(codec.encode(other)), summary)
+    store = SourceStore(use_cache=True, cache_directory=cache)
+    assert store.imported_modules(path) == {"alpha"}
+    assert [i.module for i in store.imports(path).imports] == ["alpha"]
+    assert store.problems == [] and store.notes == []
+
+
+def _other_schema(database: Path) -> None:
+    with sqlite3.connect(database) as db:
+        db.execute("DROP TABLE files")
+        db.execute("CREATE TABLE files (path TEXT, facts TEXT)")
+
+
+def _extra_trigger(database: Path) -> None:
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE log (x)")
+        db.execute("CREATE TRIGGER spy AFTER INSERT ON files BEGIN INSERT INTO log VALUES (1); END")
+
+
+def _garbage(database: Path) -> None:
+    database.write_bytes(b"not a database at all" * 100)
+
+
+def _truncated(database: Path) -> None:
+    data = database.read_bytes()
+    database.write_bytes(data[: len(data) // 3])
+
+
+def _a_directory(database: Path) -> None:
+    database.unlink()
+    database.mkdir()
+
+
+@pytest.mark.parametrize("damage", [_other_schema, _extra_trigger, _garbage, _truncated, _a_directory])
+def test_a_damaged_or_foreign_database_is_discarded_and_rebuilt(tmp_path, damage):
+    paths = _paths(_tree(tmp_path / "project"))
+    expected = _answers(SourceStore(), paths)
+    cache = tmp_path / "cache"
+    SourceStore(use_cache=True, cache_directory=cache).read_many(paths)
+    (database,) = cache.glob("sources-*.sqlite3")
+    damage(database)
+    assert _answers(SourceStore(use_cache=True, cache_directory=cache), paths) == expected
+    if database.is_file():  # rebuilt: the next run finds every file again
+        assert len(FileCache(cache).lookup([(str(p), p.stat()) for p in paths])) == len(paths) - 1  # all but the undecodable latin.py
+
+
+_READ_ALL = """
+import json, sys
+from pathlib import Path
+from shadowcheck.source import codec
+from shadowcheck.source.store import SourceStore
+paths = [Path(p) for p in sys.argv[2:]]
+store = SourceStore(use_cache=True, workers=int(sys.argv[1]))
+store.read_many(paths)
+print(json.dumps([codec.encode(store.imports(p)) if store.imports(p) else None for p in paths]))
+"""
+
+
+def test_concurrent_runs_on_one_cache_agree(tmp_path, isolated_cache):
+    paths = [str(p) for p in _paths(_tree(tmp_path / "project"))]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", _READ_ALL, str(workers), *paths], stdout=subprocess.PIPE, text=True)
+        for workers in (1, 2, 1, 2)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    expected = json.dumps([codec.encode(r) if r else None for r in _answers(SourceStore(), [Path(p) for p in paths])[0]])
+    assert outputs == [expected + "\n"] * 4
+
+
+def test_a_run_killed_while_writing_leaves_a_usable_cache(tmp_path, isolated_cache):
+    project = _tree(tmp_path / "project")
+    paths = [str(p) for p in _paths(project)]
+    writer = """
+import os, sys, time
+from pathlib import Path
+from shadowcheck.source.store import SourceStore
+paths = [Path(p) for p in sys.argv[1:]]
+print("ready", flush=True)
+while True:
+    for path in paths:
+        past = time.time_ns() - 10**10 - int.from_bytes(os.urandom(4), "big")
+        os.utime(path, ns=(past, past))
+    SourceStore(use_cache=True).read_many(paths)
+"""
+    process = subprocess.Popen([sys.executable, "-c", writer, *paths], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "ready\n"
+    time.sleep(1.5)  # somewhere in its writing: any moment must leave the database whole
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    expected = _answers(SourceStore(), [Path(p) for p in paths])
+    assert _answers(SourceStore(use_cache=True), [Path(p) for p in paths]) == expected
+    (database,) = isolated_cache.glob("sources-*.sqlite3")
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_no_cache_means_no_cache(tmp_path, isolated_cache, target_venv, monkeypatch):
+    from shadowcheck.cli import main
+
+    project = _tree(tmp_path / "project")
+    monkeypatch.chdir(project)
+    main(["check", ".", "--no-cache", "--python", target_venv.python])
+    assert list(isolated_cache.glob("sources-*")) == []
+    main(["check", ".", "--python", target_venv.python])
+    assert len(list(isolated_cache.glob("sources-*.sqlite3"))) == 1
+
+
+def test_check_and_verify_never_import_libcst(tmp_path, target_venv):
+    project = _tree(tmp_path / "project")
+    script = (
+        "import sys\n"
+        "from shadowcheck.cli import main\n"
+        f"main(['check', {str(project)!r}, '--python', {target_venv.python!r}])\n"
+        f"main(['verify', {str(project / 'train.py')!r}, '--python', {target_venv.python!r}])\n"
+        "print('libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stderr.splitlines()[-1] == "False", result.stderr

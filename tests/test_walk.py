@@ -1,0 +1,87 @@
+"""The walk of the project tree: loop-proof, iterative, one listing per directory, kept."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from conftest import make_tree
+
+from shadowcheck.source import tree
+from shadowcheck.source.tree import walk
+
+
+@pytest.fixture
+def counted_stats(monkeypatch):
+    """Every stat the walk makes, by path."""
+    calls: list[str] = []
+    real = os.stat
+
+    def stat(path, *args, **kwargs):
+        calls.append(os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(tree.os, "stat", stat)
+    return calls
+
+
+def test_the_listing_says_what_entries_are_without_a_stat_each(tmp_path, counted_stats):
+    make_tree(tmp_path, {f"m{i}.py": "" for i in range(2_000)} | {f"pkg{i}/__init__.py": "" for i in range(50)})
+    counted_stats.clear()
+    project = walk(tmp_path, use_gitignore=False)
+    assert len(project.python_files) == 2_050
+    # One stat per directory (its identity, against loops) and one per subdirectory (is it a
+    # virtual environment?): none per file.
+    assert len(counted_stats) <= 2 * 51 + 1
+
+
+def test_symlinks_are_followed_once_and_loops_named(tmp_path, counted_stats):
+    make_tree(tmp_path, {"real/m.py": ""})
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "up").symlink_to(tmp_path)
+    (tmp_path / "here").symlink_to(".")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    counted_stats.clear()
+    project = walk(tmp_path, use_gitignore=False)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in project.python_files) == ["link/m.py", "real/m.py"]
+    assert sorted(os.path.basename(p.path) for p in project.problems) == ["here", "up", "up"]
+
+
+def test_each_directory_listing_is_kept_for_the_import_system(tmp_path):
+    make_tree(tmp_path, {"a/b.py": "", "a/c/__init__.py": "", "d.txt": ""})
+    project = walk(tmp_path, use_gitignore=False)
+    assert project.directories[tmp_path] == frozenset({"a", "d.txt"})
+    assert project.directories[tmp_path / "a"] == frozenset({"b.py", "c"})
+    assert project.directories[tmp_path / "a" / "c"] == frozenset({"__init__.py"})
+
+
+@pytest.fixture
+def nested(tmp_path):
+    """A thousand folders in one another; removed level by level afterwards (shutil.rmtree,
+    which pytest's cleanup uses, recurses per level before 3.12)."""
+    deep = tmp_path
+    for _ in range(1_000):  # os.makedirs and Path.mkdir(parents=True) recurse per level too
+        deep = deep / "d"
+        os.mkdir(deep)
+    yield deep
+    directory = str(deep)
+    while directory != str(tmp_path):
+        for entry in os.scandir(directory):
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+        os.rmdir(directory)
+        directory = os.path.dirname(directory)
+
+
+def test_a_thousand_nested_folders(tmp_path, nested):
+    deep = nested
+    (deep / "deepest.py").write_text("import os\n")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)  # the walk must not need a frame per level
+    try:
+        project = walk(tmp_path, use_gitignore=False)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert project.python_files == [deep / "deepest.py"]
+    assert len(project.directories) == 1_001
