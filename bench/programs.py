@@ -34,7 +34,8 @@ def shadowcheck(python: str) -> Program:
         raise SystemExit(f"bench: {python} cannot import shadowcheck (install it: pip install -e .)")
     version, package = found.splitlines()
     commit = _output(["git", "rev-parse", "--short=12", "HEAD"], cwd=Path(package))
-    if commit and _output(["git", "status", "--porcelain", "--untracked-files=no"], cwd=Path(package)):
+    # Only changes to the package itself change what is measured.
+    if commit and _output(["git", "status", "--porcelain", "--untracked-files=no", "--", "."], cwd=Path(package)):
         commit += " + uncommitted changes"
     return Program((python, "-m", "shadowcheck"), version, f"{package} at {commit or 'no git commit'}")
 

@@ -119,9 +119,11 @@ def measure_tree(tree: Tree, listed: list[Command], runs: int, timeout: float, w
                 result.samples.append(once(command, f"run{number}", command.argv))
     outcome = _compare(TreeResult(tree, results))
     if load_before is not None:
+        load_after, cpus = _load(), os.cpu_count() or 1
+        busy = max(load_before, load_after) > cpus
         outcome.notes.append(
-            f"Load average (1 min) {load_before:.1f} before, {_load():.1f} after, on {os.cpu_count()} CPUs: "
-            "above the CPU count, other processes competed for the machine and wall times grew; CPU times did not."
+            f"Load average (1 min) {load_before:.1f} before, {load_after:.1f} after, on {cpus} CPUs"
+            + (": other processes competed for the machine, so wall times grew; CPU times did not." if busy else ".")
         )
     return outcome
 

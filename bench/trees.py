@@ -108,7 +108,14 @@ def _stamped(directory: Path, name: str, recipe: dict) -> Tree | None:
     return tree
 
 
-def _build(directory: Path, name: str, recipe: dict, write, description: str, verify_script=None) -> Tree:
+def _build(
+    directory: Path,
+    name: str,
+    recipe: dict,
+    write: Callable[[Path], list[Planted]],
+    description: str,
+    verify_script: str | None = None,
+) -> Tree:
     """Reuse DIRECTORY/NAME when it was built from ``recipe``; otherwise (re)build it."""
     tree = _stamped(directory, name, recipe)
     if tree is not None:
@@ -135,29 +142,29 @@ def _build(directory: Path, name: str, recipe: dict, write, description: str, ve
     return tree
 
 
-def build_monorepo(directory: Path, files: int, seed: int = SEED) -> Tree:
-    """The generated ML monorepo of ``files`` Python files and notebooks."""
-
+def _writing(make_plan: Callable[[], Plan], seed: int) -> Callable[[Path], list[Planted]]:
+    # The plan is made only when the tree is (re)built, never when it is reused.
     def write(path: Path) -> list[Planted]:
-        plan = monorepo(files, seed)
+        plan = make_plan()
         _write(plan, path, seed)
         return plan.planted
 
+    return write
+
+
+def build_monorepo(directory: Path, files: int, seed: int = SEED) -> Tree:
+    """The generated ML monorepo of ``files`` Python files and notebooks."""
     recipe = {"version": RECIPE_VERSION, "kind": "monorepo", "files": files, "seed": seed}
     description = "generated ML monorepo: packages, src layout, script folders, notebooks, tests, sub-projects"
+    write = _writing(lambda: monorepo(files, seed), seed)
     return _build(directory, f"monorepo-{files}", recipe, write, description)
 
 
 def build_files_tree(directory: Path, files: int = 1_000, seed: int = SEED) -> Tree:
     """The tree in which every file imports a name a local module shadows."""
-
-    def write(path: Path) -> list[Planted]:
-        plan = files_tree(files, seed)
-        _write(plan, path, seed)
-        return plan.planted
-
     recipe = {"version": RECIPE_VERSION, "kind": "files", "files": files, "seed": seed}
     description = "every file imports a name a local module shadows (import torch beside torch.py)"
+    write = _writing(lambda: files_tree(files, seed), seed)
     return _build(directory, f"files-{files}", recipe, write, description, verify_script="exp_00/train.py")
 
 
