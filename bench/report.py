@@ -171,8 +171,7 @@ def notes(outcome: TreeResult) -> list[str]:
     for result in outcome.results.values():
         why = failure(result)
         if why and why.startswith("crashed"):
-            line = result.warmup.error_line() if result.warmup else ""
-            found.append(f"{result.command.label}: {why}" + (f" ({line})" if line and line not in why else ""))
+            found.append(f"{result.command.label}: {why}")
     return found
 
 

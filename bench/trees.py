@@ -73,14 +73,14 @@ def _write(plan: Plan, root: Path, seed: int) -> None:
 
 
 def _census(root: Path) -> tuple[int, int, int]:
-    """(Python files and notebooks outside skipped directories, all files, all bytes)."""
+    """(Python files and notebooks, files, bytes) outside the skipped directories (.git ...)."""
     python = files = size = 0
     for directory, subdirectories, names in os.walk(root):
-        skipped = any(part in SKIPPED_DIRECTORIES for part in Path(directory).relative_to(root).parts)
+        subdirectories[:] = [d for d in subdirectories if d not in SKIPPED_DIRECTORIES]
         for name in names:
             files += 1
             size += os.lstat(os.path.join(directory, name)).st_size
-            if not skipped and name.endswith((".py", ".ipynb")):
+            if name.endswith((".py", ".ipynb")):
                 python += 1
     return python, files, size
 
