@@ -27,6 +27,7 @@ class Sample:
     status: int | None  # exit status; None when it timed out
     stdout: Path
     stderr: Path
+    leftovers: int = 0  # processes of its session still running when it exited (then killed)
 
     @property
     def timed_out(self) -> bool:
@@ -67,7 +68,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], output: Path, timeout: 
     if spawner.returncode != 0:
         raise RuntimeError(f"bench/spawn.py failed (exit {spawner.returncode}) running {argv}")
     measured = json.loads(answer)
-    return Sample(measured["wall"], measured["cpu"], measured["peak"], measured["status"], stdout, stderr)
+    return Sample(measured["wall"], measured["cpu"], measured["peak"], measured["status"], stdout, stderr, measured["leftovers"])
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,16 @@ def notes(outcome: TreeResult) -> list[str]:
         why = failure(result)
         if why and why.startswith("crashed"):
             found.append(f"{result.command.label}: {why}")
+        samples = [s for s in (result.warmup, *result.samples) if s is not None]
+        if any(s.status == 2 for s in samples) and not why:
+            line = next(s.error_line() for s in samples if s.status == 2)
+            found.append(f"{result.command.label}: exit 2, stderr begins: {line}")
+        left = [s.leftovers for s in samples if s.leftovers]
+        if left:
+            found.append(
+                f"{result.command.label}: {len(left)} of {len(samples)} runs left processes running after exiting "
+                f"(up to {max(left)}; killed before the next run, their time not counted)."
+            )
     return found
 
 
@@ -184,7 +194,14 @@ def targets_table(found: list[Check]) -> str:
 def sample_json(sample: Sample | None) -> dict | None:
     if sample is None:
         return None
-    return {"wall": sample.wall, "cpu": sample.cpu, "peak": sample.peak, "status": sample.status, "timed_out": sample.timed_out}
+    return {
+        "wall": sample.wall,
+        "cpu": sample.cpu,
+        "peak": sample.peak,
+        "status": sample.status,
+        "timed_out": sample.timed_out,
+        "leftovers": sample.leftovers,
+    }
 
 
 def outcome_json(outcome: TreeResult) -> dict:

@@ -89,7 +89,7 @@ def _header(machine: dict, shadowcheck: programs.Program, ruff: programs.Program
             f"- Python {machine['python']}; shadowcheck inspects {machine['target_python']}",
             f"- shadowcheck {shadowcheck.version}: {shadowcheck.where}",
             f"- ruff {ruff.version}: {ruff.where}",
-            f"- {args.runs} counted runs per command after one warm-up, timeout {args.timeout:g} s per run",
+            f"- {args.runs} counted run{'s' if args.runs > 1 else ''} per command after one warm-up, timeout {args.timeout:g} s per run",
             "",
         ]
     )

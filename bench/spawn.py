@@ -43,6 +43,26 @@ def kill_session(pid):
         pass
 
 
+def others_in_session(session):
+    """How many processes besides its leader are in ``session`` (Linux; 0 elsewhere)."""
+    count = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == session:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stream:
+                fields = stream.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 3 and int(fields[3]) == session:  # state, ppid, pgrp, session
+            count += 1
+    return count
+
+
 def main(request):
     stdout = os.open(request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     stderr = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -70,6 +90,7 @@ def main(request):
     # On a timeout the command; otherwise whatever it left running (nothing should), so that
     # it cannot run into the next measurement. The child is not reaped yet: its session id is
     # still its own.
+    leftovers = others_in_session(pid) if finished else 0
     kill_session(pid)
     _, status, usage = os.wait4(pid, 0)
     print(
@@ -79,6 +100,7 @@ def main(request):
                 "cpu": usage.ru_utime + usage.ru_stime,
                 "peak": usage.ru_maxrss * RSS_UNIT,
                 "status": os.waitstatus_to_exitcode(status) if finished else None,
+                "leftovers": leftovers,
             }
         )
     )
