@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,6 +48,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     unknown = set(names) - set(TREES)
     if unknown:
         parser.error(f"--only: unknown tree {', '.join(sorted(unknown))} (known: {', '.join(TREES)})")
+    for path in args.tree:
+        if not path.is_dir():
+            parser.error(f"--tree {path}: not a directory")
     args.names = names
     args.runs = args.runs if args.runs is not None else (3 if args.quick else 5)
     if args.runs < 1 or args.timeout <= 0:
@@ -99,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     # Terminated like interrupted: unwind, so the command being measured is killed too.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
-    with ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="shadowcheck-bench-")))
+    with tempfile.TemporaryDirectory(prefix="shadowcheck-bench-") as temporary:
+        work = Path(temporary)
         directory = args.trees.resolve() if args.trees else work / "trees"
         directory.mkdir(parents=True, exist_ok=True)
         shadowcheck = programs.shadowcheck(sys.executable)
@@ -130,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
                 "trees": [report.outcome_json(o) for o in outcomes],
                 "targets": [{"tree": c.tree, "target": c.text, "measured": c.measured, "passed": c.passed} for c in found],
             }
-            args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            try:
+                args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            except OSError as error:
+                print(f"bench: --json {args.json}: cannot write: {error.strerror}", file=sys.stderr)
+                return 2
     failed = [c for c in found if not c.passed]
     return 1 if args.check and failed else 0
 
