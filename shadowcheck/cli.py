@@ -20,7 +20,6 @@ from click.core import ParameterSource
 
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
-from shadowcheck.doctor import DOCTOR_RULES, DOCTOR_RULES_BY_CODE
 from shadowcheck.doctor.run import DoctorSettings, run_doctor
 from shadowcheck.doctor.training import Epoch
 from shadowcheck.environment.process import Terminated
@@ -49,7 +48,7 @@ from shadowcheck.reporters import (
 )
 from shadowcheck.reporters.escape import ESCAPE, EscapingStream, one_line, printable
 from shadowcheck.reporters.progress import TerminalProgress
-from shadowcheck.rules import ALL_RULES
+from shadowcheck.rules import ALL_RULES, ENVIRONMENT_RULES
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -368,7 +367,7 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 
 @cli.command(
     cls=ConfiguredCommand, config_from="root", epilog=REFERENCE,
-    short_help="Examine the environment a project will train in: duplicate providers, broken requirements, backends, altered files.",
+    short_help="Examine the environment a project will train in: check's findings, then providers, requirements, sys.path, backends, files.",
 )  # fmt: skip
 @click.argument("root", required=False, default=".", type=click.Path(path_type=Path))
 @python_option
@@ -378,10 +377,13 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 )  # fmt: skip
 @output_file_option
 @color_option
-@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these checks (comma-separated or repeated).")
-@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these checks.")
-@setting("--exclude", multiple=True, metavar="PATTERN", help="Leave these project paths out of the import scan (SC307's scope).")
+@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these rule codes (comma-separated or repeated).")
+@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these rule codes.")
+@setting("--exclude", multiple=True, metavar="PATTERN", help="Leave these project paths out (check's findings and the import scan).")
 @setting("--extend-exclude", multiple=True, metavar="PATTERN", help="Leave these out too, on top of --exclude.")
+@setting("--root", "roots", multiple=True, metavar="DIR", from_file=relative_to_file,
+         help="Also an import root for check's rules: a directory scripts are run from.")  # fmt: skip
+@setting("--allow", multiple=True, metavar="MODULE", help="A module name the project shadows on purpose (check's rules).")
 @click.option("--all", "all_distributions", is_flag=True, help="SC307: hash every distribution's files, not only those the project uses.")
 @click.option("--train", is_flag=True, help="Then train the reference CNN for real with that interpreter, ROOT first on sys.path.")
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="Epochs for --train.")
@@ -389,16 +391,18 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 @fail_on_option("warning")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found (problems still exit 2).")
 @no_cache_option
-def doctor(root, python, output_format, output_file, color, select, ignore, exclude, extend_exclude,
+def doctor(root, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, roots, allow,
            all_distributions, train, epochs, list_checks, fail_on, exit_zero, no_cache):  # fmt: skip
     """Examine the environment the project in ROOT (default: .) will train in.
 
-    Two distributions providing one module, requirements missing or out of range (as pip check
-    says), a Keras without its backend, installed files that no longer match their RECORD; with
-    --train, the reference CNN trained for real. Read from metadata and files: nothing is imported.
+    check's findings for ROOT; then two distributions providing one module, requirements missing
+    or out of range (as pip check says), sys.path entries that hide installed modules, imports
+    nothing provides or the project does not declare, a Keras without its backend, installed files
+    that no longer match their RECORD; with --train, the reference CNN trained for real. Read
+    from metadata and files: nothing is imported.
     """
     if list_checks:
-        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in DOCTOR_RULES)), None, "never", "")
+        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in ALL_RULES)), None, "never", "")
         raise SystemExit(EXIT_CLEAN)
     users_python, configured_python = _python_choice(python)
     settings = DoctorSettings(
@@ -409,6 +413,8 @@ def doctor(root, python, output_format, output_file, color, select, ignore, excl
         ignore=frozenset(ignore),
         all_distributions=all_distributions,
         exclude=(*exclude, *extend_exclude),
+        roots=tuple(Path(r) for r in roots),
+        allow=frozenset(allow),
         train=train,
         epochs=epochs,
         use_cache=not no_cache,
@@ -419,23 +425,21 @@ def doctor(root, python, output_format, output_file, color, select, ignore, excl
     writer = DOCTOR_REPORTERS[output_format]
     _emit(lambda stream, use_color: writer(report, stream, use_color), output_file, color, doctor_text.verdict(report))
     _report_problems(report.problems)
+    _report_notes(report.notes)
     # A smoke test that did not train as it should fails like an error.
     untrained = report.training is not None and not report.training.passed
     raise SystemExit(exit_status(report.errors + untrained, report.warnings, report.problems, fail_on, exit_zero))
 
 
 def _doctor_selection(select: frozenset[str]) -> frozenset[str] | None:
-    """doctor's part of --select (None: every check). The configuration serves every command, so
-    a configured `select` naming none of doctor's codes is about check, not an empty selection;
-    on the command line, it is a mistake."""
+    """doctor's --select (None: every rule). The configuration serves every command: a configured
+    `select` that names none of the environment's codes is about check's rules, and leaves the
+    environment's rules all selected; on the command line, --select means what it says."""
     if not select:
         return None
-    own = select & DOCTOR_RULES_BY_CODE.keys()
-    if own:
-        return frozenset(own)
-    if click.get_current_context().get_parameter_source("select") is ParameterSource.DEFAULT_MAP:
-        return None
-    raise click.BadParameter(f"doctor has none of {', '.join(sorted(select))}; its checks: {', '.join(DOCTOR_RULES_BY_CODE)}", param_hint="'--select'")
+    environment = {rule.code for rule in ENVIRONMENT_RULES}
+    configured = click.get_current_context().get_parameter_source("select") is ParameterSource.DEFAULT_MAP
+    return frozenset(select | environment) if configured and not select & environment else frozenset(select)
 
 
 def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
@@ -463,12 +467,11 @@ def rule(code, every):
     """Explain rule CODE (SC101, or its name: shadows-installed-package)."""
     if (code is None) == (not every):
         raise click.UsageError("give a rule code or --all")
-    every_rule = (*ALL_RULES, *DOCTOR_RULES)  # check's, then doctor's
     if every:
-        rules = every_rule
+        rules = ALL_RULES
     else:
-        by_code = {r.code: r for r in every_rule}
-        by_name = {r.name: r for r in every_rule}
+        by_code = {r.code: r for r in ALL_RULES}
+        by_name = {r.name: r for r in ALL_RULES}
         found = by_code.get(code.strip().upper()) or by_name.get(code.strip().lower())
         if found is None:
             raise click.UsageError(f"unknown rule '{code}'; known: {', '.join(by_code)}")
