@@ -104,6 +104,7 @@ def _alternative(context: DoctorContext, site: ImportSite) -> bool:
     for other in parsed.imports if parsed is not None else ():
         if other == site.statement or other.level or not names & bound_names(other):
             continue
-        if other.module != site.statement.module and context.imports.system.resolve(other.module).missing is None:
+        # `import a.x` and `import a.y` both bind `a`: only another module is an alternative.
+        if other.top_level != site.statement.top_level and context.imports.system.resolve(other.module).missing is None:
             return True
     return False
