@@ -108,6 +108,7 @@ def cli() -> None:
     shadowcheck [check] [PATH ...]   report what the project shadows (the default)
     shadowcheck verify train.py      predict every import of `python train.py`
     shadowcheck doctor               examine the environment before training
+    shadowcheck explain < error.txt  name the file at fault for a pasted import error
     shadowcheck rule SC101           explain a rule
     """
 
@@ -455,6 +456,68 @@ def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
             pass  # progress is a courtesy: a closed stderr must not stop the training
 
     return show
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+EXPLAIN_REPORTERS = {"text": "explain_text", "json": "explain_json"}
+EXPLAINED, NOT_EXPLAINED = 0, 1
+
+
+@cli.command(
+    cls=ConfiguredCommand, epilog=REFERENCE,
+    short_help="Paste an import error or its traceback: the file at fault, and the fix.",
+)  # fmt: skip
+@click.argument("source", required=False, default="-", metavar="[-|PATH]")
+@python_option
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(sorted(EXPLAIN_REPORTERS)), default="text",
+    show_default=True, help="How to write the explanation.",
+)  # fmt: skip
+@output_file_option
+@color_option
+@no_cache_option
+def explain(source, python, output_format, output_file, color, no_cache):
+    """Explain an import error: read a traceback, or its last line, from standard input (-, the
+    default) or PATH, and name the file at fault and the fix.
+
+    \b
+    The run the error came from is read from the traceback (a script, python -m, python -c;
+    without frames, a run from the current directory), its sys.path built as CPython builds it,
+    and each name the error gives resolved as that run resolves it, as verify does. Exit status:
+    0 explained, 1 not explained (the cause is not one shadowcheck knows), 2 bad input.
+    """
+    from shadowcheck.explain.run import ExplainSettings, run_explain
+    from shadowcheck.reporters import explain_json, explain_text
+
+    text = _read_input(source)
+    users_python, configured_python = _python_choice(python)
+    settings = ExplainSettings(python=users_python, configured_python=configured_python, use_cache=not no_cache)
+    explanation = run_explain(text, settings)
+    writer = {"text": explain_text.write, "json": explain_json.write}[output_format]
+    _emit(lambda stream, use_color: writer(explanation, stream, use_color), output_file, color, explain_text.summary(explanation))
+    _report_problems(explanation.problems)
+    if explanation.problems:
+        raise SystemExit(EXIT_ERROR)
+    raise SystemExit(EXPLAINED if explanation.explained else NOT_EXPLAINED)
+
+
+def _read_input(source: str) -> str:
+    """The pasted text: standard input for "-", else the file (undecodable bytes replaced: a log
+    may hold anything, and the error lines are ASCII)."""
+    try:
+        if source == "-":
+            if sys.stdin is None:
+                raise ShadowcheckError("no standard input to read the error from; give a file")
+            if sys.stdin.isatty():
+                _say("shadowcheck explain: paste the error, then Ctrl-D")
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        else:
+            with open(source, "rb") as stream:
+                data = stream.read()
+    except OSError as error:
+        raise ShadowcheckError(f"{source}: cannot read: {error.strerror}") from None
+    return data.decode("utf-8", "replace")
 
 
 # --- rule ------------------------------------------------------------------------------------
