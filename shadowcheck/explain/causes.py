@@ -65,7 +65,7 @@ class Explainer:
         shadow = self.system.shadow_in(resolution.specs)
         if shadow is not None:
             has = self.system.installed.find(reading.module, self.system.installed_path) is not None
-            what = f", which has `{reading.module}`" if has else ""
+            what = f"; the {'standard library' if shadow.kind == 'stdlib' else 'installed'} `{parent}` has `{reading.module}`" if has else ""
             return self._shadow(error, reading, shadow, f"`{parent}` is {self._shown(spec)}, a module, not a package{what}")
         return self._unknown(
             error, reading,
