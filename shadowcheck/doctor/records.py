@@ -47,6 +47,7 @@ class Records:
         self._entries: dict[str, tuple[RecordEntry, ...] | None] = {}
         self._by_path: dict[str, dict[str, RecordEntry]] = {}
         self._digests: dict[tuple[str, str], str | None] = {}
+        self._paths: dict[tuple[str, str], str] = {}
         self._unreadable: set[str] = set()
         self.problems: list[Problem] = []
 
@@ -102,7 +103,7 @@ class Records:
 
         An unhashed entry is "ok" when present; an unreadable file is "ok" and one problem.
         """
-        absolute = installed_path(distribution, entry)
+        absolute = self._absolute(distribution, entry)
         if entry.algorithm is None:
             present = os.path.lexists(absolute)
             return FileState(entry, absolute, "ok" if present else "missing", None)
@@ -131,7 +132,7 @@ class Records:
             rows: dict[str, tuple[os.stat_result, str, str]] = {}
             fresh: dict[tuple[str, str], os.stat_result] = {}
             for entry in entries:
-                absolute = installed_path(distribution, entry)
+                absolute = self._absolute(distribution, entry)
                 key = (absolute, entry.algorithm)
                 try:
                     stat = os.stat(absolute)
@@ -156,6 +157,14 @@ class Records:
                     rows[key[0]] = (stat, key[1], digest)
             if self._cache is not None:
                 self._cache.store(metadata, rows)
+
+    def _absolute(self, distribution: Distribution, entry: RecordEntry) -> str:
+        # Asked twice per file (prefetch, then state): torch alone has 14,000.
+        key = (distribution.location, entry.path)
+        absolute = self._paths.get(key)
+        if absolute is None:
+            absolute = self._paths[key] = installed_path(distribution, entry)
+        return absolute
 
     def _record(self, key: tuple[str, str], result: str | None | OSError) -> None:
         if isinstance(result, OSError):
