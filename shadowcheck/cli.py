@@ -460,18 +460,25 @@ def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
 
 # --- explain ---------------------------------------------------------------------------------
 
-EXPLAIN_REPORTERS = {"text": "explain_text", "json": "explain_json"}
 EXPLAINED, NOT_EXPLAINED = 0, 1
+EXPLAIN_REFERENCE = """\b
+Exit status:
+  0    explained: the cause, the file at fault and the fix
+  1    not explained: the cause is not one shadowcheck knows
+  2    bad input: no error in it, an unreadable file, bad usage, an
+       interpreter that cannot be asked
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
+""" + REFERENCE[REFERENCE.index("\n\n\b\nThe environment inspected") :]
 
 
 @cli.command(
-    cls=ConfiguredCommand, epilog=REFERENCE,
+    cls=ConfiguredCommand, epilog=EXPLAIN_REFERENCE,
     short_help="Paste an import error or its traceback: the file at fault, and the fix.",
 )  # fmt: skip
 @click.argument("source", required=False, default="-", metavar="[-|PATH]")
 @python_option
 @click.option(
-    "--output-format", "--format", "output_format", type=click.Choice(sorted(EXPLAIN_REPORTERS)), default="text",
+    "--output-format", "--format", "output_format", type=click.Choice(["json", "text"]), default="text",
     show_default=True, help="How to write the explanation.",
 )  # fmt: skip
 @output_file_option
@@ -484,8 +491,7 @@ def explain(source, python, output_format, output_file, color, no_cache):
     \b
     The run the error came from is read from the traceback (a script, python -m, python -c;
     without frames, a run from the current directory), its sys.path built as CPython builds it,
-    and each name the error gives resolved as that run resolves it, as verify does. Exit status:
-    0 explained, 1 not explained (the cause is not one shadowcheck knows), 2 bad input.
+    and each name the error gives resolved as that run resolves it, as verify does.
     """
     from shadowcheck.explain.run import ExplainSettings, run_explain
     from shadowcheck.reporters import explain_json, explain_text
