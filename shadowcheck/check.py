@@ -91,6 +91,11 @@ class Checker:
     def _excluded(self, finding: Finding, project: Project) -> bool:
         return project.is_excluded(Path(os.path.abspath(self.cwd / finding.path)))
 
+    def suppressed(self, finding: Finding) -> bool:
+        """Whether the file ``finding`` points at says `# shadowcheck: ignore` for its code
+        (doctor asks it for the environment's findings about project files too)."""
+        return self._suppressed(finding)
+
     def _suppressed(self, finding: Finding) -> bool:
         if not finding.path.endswith(".py"):
             return False

@@ -141,6 +141,20 @@ def test_undeclared_dependencies_are_the_imported_distributions_not_declared(tar
     assert all(str(f.severity) == "warning" and f.help.startswith("declare it in ") for f in findings)
 
 
+@pytest.mark.parametrize(
+    "comment, reported",
+    [
+        pytest.param("", {"yaml"}, id="no-comment"),
+        pytest.param("# shadowcheck: ignore[SC304]\n", set(), id="ignore-the-code"),
+        pytest.param("# shadowcheck: ignore[SC101]\n", {"yaml"}, id="ignore-another-code"),
+    ],
+)
+def test_suppression_comments_work_as_for_check(target_venv, tmp_path, monkeypatch, comment, reported):
+    project = make_tree(tmp_path / "project", {"train.py": comment + "import yaml\n"})
+    findings = doctor(target_venv.python, project, {"SC304"}, monkeypatch).findings
+    assert {f.module for f in findings} == reported
+
+
 # --- check's findings, in doctor's report --------------------------------------------------------
 
 

@@ -86,7 +86,8 @@ def run_doctor(
         all_distributions=settings.all_distributions, cache_directory=cache_dir() if settings.use_cache else None,
     )  # fmt: skip
     environment_rules = [rule() for rule in rules if issubclass(rule, EnvironmentRule)]
-    findings += [finding for rule in environment_rules for finding in rule.check(context)]
+    # SC304 and SC305 point at project files: a `# shadowcheck: ignore[SC304]` there counts.
+    findings += [f for rule in environment_rules for f in rule.check(context) if not checker.suppressed(f)]
     hashes = any(rule.code == "SC307" for rule in environment_rules)
     training = train_reference(environment, root, settings.environ, settings.epochs, on_epoch) if settings.train else None
     checker.sources.close()
