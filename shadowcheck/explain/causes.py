@@ -69,8 +69,8 @@ class Explainer:
             return self._shadow(error, reading, shadow, f"`{parent}` is {self._shown(spec)}, a module, not a package{what}")
         return self._unknown(
             error, reading,
-            f"`{parent}` is {self._shown(spec)} ({self._kind(spec)}), a module with no submodules, and nothing in the "
-            f"project hides another `{parent}`: the name `{reading.module}` is wrong for this version of `{parent}`",
+            f"`{parent}` is {self._shown(spec)} ({self._kind(spec)}), a module with no submodules, and it hides no "
+            f"other `{parent}`: no shadow explains the error",
         )  # fmt: skip
 
     def _no_module(self, error: str, reading: ErrorReading) -> Explanation:
@@ -139,12 +139,12 @@ class Explainer:
             cycle = self._cycle(spec)
             if cycle is not None:
                 return self._circular(error, reading, spec, cycle)
-        return self._unknown(
-            error, reading,
-            f"`{module}` is {self._shown(spec)} ({self._kind(spec)}), which no project file hides: "
-            f"`{reading.name}` is not among what it defines here (another version of it, a typo, or code that "
-            "deletes it may be why)",
-        )  # fmt: skip
+        why = (
+            "it was still running, but the traceback does not show the project files that import each other"
+            if reading.initializing
+            else f"no shadow and no circular import explains the missing `{reading.name}`"
+        )
+        return self._unknown(error, reading, f"`{module}` is {self._shown(spec)} ({self._kind(spec)}), which no project file hides: {why}")
 
     # --- the explanations ----------------------------------------------------------------------
 
