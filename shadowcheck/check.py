@@ -20,7 +20,7 @@ from shadowcheck.importsystem.first_party import FirstPartyIndex
 from shadowcheck.importsystem.installed import Installed
 from shadowcheck.importsystem.roots import RootIndex
 from shadowcheck.paths import relative
-from shadowcheck.rules import ALL_RULES, Analysis, Rule
+from shadowcheck.rules import PROJECT_RULES, Analysis, Rule
 from shadowcheck.source.layout import find_project_root
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project, walk
@@ -46,9 +46,9 @@ class Settings:
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
-    """One instance of each selected rule, in code order."""
-    selected = settings.select if settings.select is not None else {r.code for r in ALL_RULES}
-    return [rule() for rule in ALL_RULES if rule.code in selected and rule.code not in settings.ignore]
+    """One instance of each selected rule that reads the project, in code order."""
+    selected = settings.select if settings.select is not None else {r.code for r in PROJECT_RULES}
+    return [rule() for rule in PROJECT_RULES if rule.code in selected and rule.code not in settings.ignore]
 
 
 class Checker:
@@ -90,6 +90,11 @@ class Checker:
 
     def _excluded(self, finding: Finding, project: Project) -> bool:
         return project.is_excluded(Path(os.path.abspath(self.cwd / finding.path)))
+
+    def suppressed(self, finding: Finding) -> bool:
+        """Whether the file ``finding`` points at says `# shadowcheck: ignore` for its code
+        (doctor asks it for the environment's findings about project files too)."""
+        return self._suppressed(finding)
 
     def _suppressed(self, finding: Finding) -> bool:
         if not finding.path.endswith(".py"):

@@ -20,7 +20,6 @@ from click.core import ParameterSource
 
 from shadowcheck import __version__
 from shadowcheck.check import Settings, run_check
-from shadowcheck.doctor import DOCTOR_RULES, DOCTOR_RULES_BY_CODE
 from shadowcheck.doctor.run import DoctorSettings, run_doctor
 from shadowcheck.doctor.training import Epoch
 from shadowcheck.environment.process import Terminated
@@ -49,7 +48,7 @@ from shadowcheck.reporters import (
 )
 from shadowcheck.reporters.escape import ESCAPE, EscapingStream, one_line, printable
 from shadowcheck.reporters.progress import TerminalProgress
-from shadowcheck.rules import ALL_RULES
+from shadowcheck.rules import ALL_RULES, ENVIRONMENT_RULES
 from shadowcheck.verify import Target, VerifySettings, run_verify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -109,6 +108,7 @@ def cli() -> None:
     shadowcheck [check] [PATH ...]   report what the project shadows (the default)
     shadowcheck verify train.py      predict every import of `python train.py`
     shadowcheck doctor               examine the environment before training
+    shadowcheck explain < error.txt  name the file at fault for a pasted import error
     shadowcheck rule SC101           explain a rule
     """
 
@@ -368,7 +368,7 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 
 @cli.command(
     cls=ConfiguredCommand, config_from="root", epilog=REFERENCE,
-    short_help="Examine the environment a project will train in: duplicate providers, broken requirements, backends, altered files.",
+    short_help="Examine the environment a project will train in: check's findings, then providers, requirements, sys.path, backends, files.",
 )  # fmt: skip
 @click.argument("root", required=False, default=".", type=click.Path(path_type=Path))
 @python_option
@@ -378,10 +378,13 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 )  # fmt: skip
 @output_file_option
 @color_option
-@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these checks (comma-separated or repeated).")
-@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these checks.")
-@setting("--exclude", multiple=True, metavar="PATTERN", help="Leave these project paths out of the import scan (SC307's scope).")
+@setting("--select", multiple=True, metavar="CODES", callback=rule_codes, help="Only these rule codes (comma-separated or repeated).")
+@setting("--ignore", multiple=True, metavar="CODES", callback=rule_codes, help="Skip these rule codes.")
+@setting("--exclude", multiple=True, metavar="PATTERN", help="Leave these project paths out (check's findings and the import scan).")
 @setting("--extend-exclude", multiple=True, metavar="PATTERN", help="Leave these out too, on top of --exclude.")
+@setting("--root", "roots", multiple=True, metavar="DIR", from_file=relative_to_file,
+         help="Also an import root for check's rules: a directory scripts are run from.")  # fmt: skip
+@setting("--allow", multiple=True, metavar="MODULE", help="A module name the project shadows on purpose (check's rules).")
 @click.option("--all", "all_distributions", is_flag=True, help="SC307: hash every distribution's files, not only those the project uses.")
 @click.option("--train", is_flag=True, help="Then train the reference CNN for real with that interpreter, ROOT first on sys.path.")
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="Epochs for --train.")
@@ -389,16 +392,18 @@ DOCTOR_REPORTERS = {"text": doctor_text.write, "json": doctor_json.write}
 @fail_on_option("warning")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is found (problems still exit 2).")
 @no_cache_option
-def doctor(root, python, output_format, output_file, color, select, ignore, exclude, extend_exclude,
+def doctor(root, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, roots, allow,
            all_distributions, train, epochs, list_checks, fail_on, exit_zero, no_cache):  # fmt: skip
     """Examine the environment the project in ROOT (default: .) will train in.
 
-    Two distributions providing one module, requirements missing or out of range (as pip check
-    says), a Keras without its backend, installed files that no longer match their RECORD; with
-    --train, the reference CNN trained for real. Read from metadata and files: nothing is imported.
+    check's findings for ROOT; then two distributions providing one module, requirements missing
+    or out of range (as pip check says), sys.path entries that hide installed modules, imports
+    nothing provides or the project does not declare, a Keras without its backend, installed files
+    that no longer match their RECORD; with --train, the reference CNN trained for real. Read
+    from metadata and files: nothing is imported.
     """
     if list_checks:
-        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in DOCTOR_RULES)), None, "never", "")
+        _emit(lambda stream, _: stream.write("".join(f"{r.code}  {r.name.ljust(26)}  {r.summary}\n" for r in ALL_RULES)), None, "never", "")
         raise SystemExit(EXIT_CLEAN)
     users_python, configured_python = _python_choice(python)
     settings = DoctorSettings(
@@ -409,6 +414,8 @@ def doctor(root, python, output_format, output_file, color, select, ignore, excl
         ignore=frozenset(ignore),
         all_distributions=all_distributions,
         exclude=(*exclude, *extend_exclude),
+        roots=tuple(Path(r) for r in roots),
+        allow=frozenset(allow),
         train=train,
         epochs=epochs,
         use_cache=not no_cache,
@@ -419,23 +426,21 @@ def doctor(root, python, output_format, output_file, color, select, ignore, excl
     writer = DOCTOR_REPORTERS[output_format]
     _emit(lambda stream, use_color: writer(report, stream, use_color), output_file, color, doctor_text.verdict(report))
     _report_problems(report.problems)
+    _report_notes(report.notes)
     # A smoke test that did not train as it should fails like an error.
     untrained = report.training is not None and not report.training.passed
     raise SystemExit(exit_status(report.errors + untrained, report.warnings, report.problems, fail_on, exit_zero))
 
 
 def _doctor_selection(select: frozenset[str]) -> frozenset[str] | None:
-    """doctor's part of --select (None: every check). The configuration serves every command, so
-    a configured `select` naming none of doctor's codes is about check, not an empty selection;
-    on the command line, it is a mistake."""
+    """doctor's --select (None: every rule). The configuration serves every command: a configured
+    `select` that names none of the environment's codes is about check's rules, and leaves the
+    environment's rules all selected; on the command line, --select means what it says."""
     if not select:
         return None
-    own = select & DOCTOR_RULES_BY_CODE.keys()
-    if own:
-        return frozenset(own)
-    if click.get_current_context().get_parameter_source("select") is ParameterSource.DEFAULT_MAP:
-        return None
-    raise click.BadParameter(f"doctor has none of {', '.join(sorted(select))}; its checks: {', '.join(DOCTOR_RULES_BY_CODE)}", param_hint="'--select'")
+    environment = {rule.code for rule in ENVIRONMENT_RULES}
+    configured = click.get_current_context().get_parameter_source("select") is ParameterSource.DEFAULT_MAP
+    return frozenset(select | environment) if configured and not select & environment else frozenset(select)
 
 
 def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
@@ -453,6 +458,74 @@ def _epoch_progress(stream: TextIO) -> Callable[[Epoch], None]:
     return show
 
 
+# --- explain ---------------------------------------------------------------------------------
+
+EXPLAINED, NOT_EXPLAINED = 0, 1
+EXPLAIN_REFERENCE = """\b
+Exit status:
+  0    explained: the cause, the file at fault and the fix
+  1    not explained: the cause is not one shadowcheck knows
+  2    bad input: no error in it, an unreadable file, bad usage, an
+       interpreter that cannot be asked
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
+""" + REFERENCE[REFERENCE.index("\n\n\b\nThe environment inspected") :]
+
+
+@cli.command(
+    cls=ConfiguredCommand, epilog=EXPLAIN_REFERENCE,
+    short_help="Paste an import error or its traceback: the file at fault, and the fix.",
+)  # fmt: skip
+@click.argument("source", required=False, default="-", metavar="[-|PATH]")
+@python_option
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(["json", "text"]), default="text",
+    show_default=True, help="How to write the explanation.",
+)  # fmt: skip
+@output_file_option
+@color_option
+@no_cache_option
+def explain(source, python, output_format, output_file, color, no_cache):
+    """Explain an import error: read a traceback, or its last line, from standard input (-, the
+    default) or PATH, and name the file at fault and the fix.
+
+    \b
+    The run the error came from is read from the traceback (a script, python -m, python -c;
+    without frames, a run from the current directory), its sys.path built as CPython builds it,
+    and each name the error gives resolved as that run resolves it, as verify does.
+    """
+    from shadowcheck.explain.run import ExplainSettings, run_explain
+    from shadowcheck.reporters import explain_json, explain_text
+
+    text = _read_input(source)
+    users_python, configured_python = _python_choice(python)
+    settings = ExplainSettings(python=users_python, configured_python=configured_python, use_cache=not no_cache)
+    explanation = run_explain(text, settings)
+    writer = {"text": explain_text.write, "json": explain_json.write}[output_format]
+    _emit(lambda stream, use_color: writer(explanation, stream, use_color), output_file, color, explain_text.summary(explanation))
+    _report_problems(explanation.problems)
+    if explanation.problems:
+        raise SystemExit(EXIT_ERROR)
+    raise SystemExit(EXPLAINED if explanation.explained else NOT_EXPLAINED)
+
+
+def _read_input(source: str) -> str:
+    """The pasted text: standard input for "-", else the file (undecodable bytes replaced: a log
+    may hold anything, and the error lines are ASCII)."""
+    try:
+        if source == "-":
+            if sys.stdin is None:
+                raise ShadowcheckError("no standard input to read the error from; give a file")
+            if sys.stdin.isatty():
+                _say("shadowcheck explain: paste the error, then Ctrl-D")
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        else:
+            with open(source, "rb") as stream:
+                data = stream.read()
+    except OSError as error:
+        raise ShadowcheckError(f"{source}: cannot read: {error.strerror}") from None
+    return data.decode("utf-8", "replace")
+
+
 # --- rule ------------------------------------------------------------------------------------
 
 
@@ -463,12 +536,11 @@ def rule(code, every):
     """Explain rule CODE (SC101, or its name: shadows-installed-package)."""
     if (code is None) == (not every):
         raise click.UsageError("give a rule code or --all")
-    every_rule = (*ALL_RULES, *DOCTOR_RULES)  # check's, then doctor's
     if every:
-        rules = every_rule
+        rules = ALL_RULES
     else:
-        by_code = {r.code: r for r in every_rule}
-        by_name = {r.name: r for r in every_rule}
+        by_code = {r.code: r for r in ALL_RULES}
+        by_name = {r.name: r for r in ALL_RULES}
         found = by_code.get(code.strip().upper()) or by_name.get(code.strip().lower())
         if found is None:
             raise click.UsageError(f"unknown rule '{code}'; known: {', '.join(by_code)}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shadowcheck.doctor.registry import DOCTOR_RULES_BY_CODE
 from shadowcheck.ftypes import ShadowcheckError, SourceError
 from shadowcheck.paths import relative
 from shadowcheck.rules import RULES_BY_CODE
@@ -57,9 +56,9 @@ def _table(pyproject: Path, document: dict) -> dict | None:
     return table
 
 
-# Every command's codes: one configuration serves check and doctor alike, and each command
-# runs the codes it has.
-KNOWN_CODES = (*RULES_BY_CODE, *DOCTOR_RULES_BY_CODE)
+# Every rule's code: one configuration serves check and doctor alike, and each command runs the
+# rules it has (check those that read the project, doctor all of them).
+KNOWN_CODES = tuple(RULES_BY_CODE)
 
 
 def validate_codes(codes, known: tuple[str, ...] = KNOWN_CODES) -> list[str]:

@@ -99,6 +99,9 @@ class EnvironmentDetails:
     # Further metadata directories of a distribution name in one directory (a dist-info an
     # install left behind), which importlib.metadata hides behind the first.
     leftovers: tuple[Distribution, ...] = ()
+    # Where each sys.path entry came from: (entry, origin, the .pth file that named it or "");
+    # origins: PYTHONPATH, interpreter, site-packages, user site, .pth file, start-up code.
+    path_origins: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

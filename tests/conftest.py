@@ -236,14 +236,19 @@ class CliRun:
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
-    """``cli(*argv, cwd=DIR, env={"NAME": "value" or None})`` runs ``main(argv)`` in-process in
-    DIR (the test's working directory otherwise) with those environment variables set (None:
-    unset), and returns its exit status and what it wrote. Every CLI test runs through here."""
+    """``cli(*argv, cwd=DIR, env={"NAME": "value" or None}, stdin=TEXT)`` runs ``main(argv)``
+    in-process in DIR (the test's working directory otherwise) with those environment variables
+    set (None: unset) and TEXT on standard input, and returns its exit status and what it wrote.
+    Every CLI test runs through here."""
+    import io
+
     from shadowcheck.cli import main
 
-    def run(*argv: str, cwd: Path | None = None, env: dict[str, str | None] | None = None) -> CliRun:
+    def run(*argv: str, cwd: Path | None = None, env: dict[str, str | None] | None = None, stdin: str | None = None) -> CliRun:
         if cwd is not None:
             monkeypatch.chdir(cwd)
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8"))
         for name, value in (env or {}).items():
             if value is None:
                 monkeypatch.delenv(name, raising=False)

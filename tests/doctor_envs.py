@@ -12,15 +12,14 @@ from pathlib import Path
 from conftest import Venv, create_venv
 from wheels import build_wheel
 
-from shadowcheck.doctor import DOCTOR_RULES
-from shadowcheck.doctor.rule import EnvironmentExample
+from shadowcheck.rules import ENVIRONMENT_RULES, EnvironmentExample
 
 WORKERS = 3
 
 
 def all_examples() -> list[tuple[str, EnvironmentExample]]:
-    """(rule code, example) for every example of every doctor rule."""
-    return [(rule.code, example) for rule in DOCTOR_RULES for example in (*rule.valid, *rule.invalid)]
+    """(rule code, example) for every example of every environment rule."""
+    return [(rule.code, example) for rule in ENVIRONMENT_RULES for example in (*rule.valid, *rule.invalid)]
 
 
 def example_key(example: EnvironmentExample) -> tuple:

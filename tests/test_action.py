@@ -104,7 +104,7 @@ def test_install_puts_shadowcheck_in_a_virtualenv_of_its_own_with_its_schemas(ru
     )
     shown = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout
     assert shown.startswith(str(runner.temp / "shadowcheck-venv"))
-    assert "['check.schema.json', 'doctor.schema.json', 'verify.schema.json']" in shown
+    assert "['check.schema.json', 'doctor.schema.json', 'explain.schema.json', 'verify.schema.json']" in shown
 
 
 def test_run_annotates_and_writes_sarif(runner, tmp_path, target_venv):

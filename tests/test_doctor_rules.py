@@ -17,12 +17,11 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from wheels import build_wheel
 
-from shadowcheck.doctor import DOCTOR_RULES, DOCTOR_RULES_BY_CODE
-from shadowcheck.doctor.rule import EnvironmentExample
 from shadowcheck.doctor.run import DoctorSettings, run_doctor
-from shadowcheck.doctor.sc301 import FULL, HEADLESS
-from shadowcheck.doctor.sc302 import BrokenRequirement
 from shadowcheck.ftypes import Finding
+from shadowcheck.rules import ENVIRONMENT_RULES, EnvironmentExample
+from shadowcheck.rules.sc301 import FULL, HEADLESS
+from shadowcheck.rules.sc302 import BrokenRequirement
 
 
 def doctor(python: str, root: Path, home: Path, codes=None, environ=None, all_distributions=False):
@@ -49,9 +48,8 @@ def run_example(code: str, example: EnvironmentExample, venv, tmp_path: Path) ->
 # --- the rules' own examples -----------------------------------------------------------------
 
 
-def test_every_code_is_one_rule():
-    assert len(DOCTOR_RULES_BY_CODE) == len(DOCTOR_RULES)
-    for rule in DOCTOR_RULES:
+def test_every_environment_rule_documents_itself_and_has_examples():
+    for rule in ENVIRONMENT_RULES:
         assert re.fullmatch(r"SC3\d\d", rule.code) and re.fullmatch(r"[a-z-]+", rule.name)
         for attribute in ("summary", "description", "why", "example", "fix"):
             assert getattr(rule, attribute).strip(), f"{rule.code} has no {attribute}"

@@ -7,11 +7,10 @@ import pytest
 from conftest import make_tree
 
 from shadowcheck import __version__
-from shadowcheck.doctor import DOCTOR_RULES
 from shadowcheck.reporters import rule_doc
 from shadowcheck.rules import ALL_RULES
 
-EVERY_RULE = (*ALL_RULES, *DOCTOR_RULES)  # `shadowcheck rule` explains check's and doctor's
+EVERY_RULE = ALL_RULES  # `shadowcheck rule` explains check's and doctor's
 
 KERAS_LIKE = {"demopkg.py": "", "train.py": "from demopkg.models import Sequential\n"}
 WARNING_ONLY = {"fractions.py": "", "train.py": "import demopkg\n"}  # nothing imports fractions

@@ -1,4 +1,5 @@
-"""Tests generated from each rule's own examples: a rule cannot exist without its proof."""
+"""Tests generated from each project rule's own examples: a rule cannot exist without its proof.
+(The environment rules' examples are real environments: tests/test_doctor_rules.py.)"""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from conftest import create_venv, make_tree
 from wheels import build_wheel
 
 from shadowcheck.cli import main
-from shadowcheck.rules import ALL_RULES
+from shadowcheck.rules import PROJECT_RULES
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-{'valid' if not example.expected else 'invalid'}-{example.id}")
-    for rule in ALL_RULES
+    for rule in PROJECT_RULES
     for example in (*rule.valid, *rule.invalid)
 ]
 
@@ -22,7 +23,7 @@ CASES = [
 def example_venvs(tmp_path_factory):
     """One venv per rule, with the distributions its examples need, from real wheels."""
     venvs = {}
-    for rule in ALL_RULES:
+    for rule in PROJECT_RULES:
         wheel_dir = tmp_path_factory.mktemp(f"wheels-{rule.code}")
         wheels = [build_wheel(wheel_dir, name, "1.0", files) for name, files in rule.installed.items()]
         venvs[rule.code] = create_venv(tmp_path_factory.mktemp(f"venv-{rule.code}") / "venv", wheels)
@@ -30,7 +31,7 @@ def example_venvs(tmp_path_factory):
 
 
 def test_every_rule_has_valid_and_invalid_examples():
-    for rule in ALL_RULES:
+    for rule in PROJECT_RULES:
         assert rule.valid and rule.invalid, rule.code
         assert rule.code.startswith("SC") and rule.name and rule.summary and rule.message
 

@@ -1,8 +1,9 @@
 """What each installed distribution says it installed (RECORD), against what is on disk now.
 
 Read live from the file system, never from the probe's cached answer: an edited or deleted file
-inside site-packages changes no directory the cache watches. Hashes are computed at most once
-per file per run, and only for the files a rule asks about.
+inside site-packages changes no directory the probe's cache watches. Hashes are computed at most
+once per file per run, only for the files a rule asks about, and reused from an earlier run
+only while the file's own stat is unchanged (digests.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
+from shadowcheck.doctor.digests import DigestCache, hash_files, stat_key
 from shadowcheck.ftypes import Distribution, Problem
-
-# Read in blocks: torch's shared libraries run to hundreds of megabytes.
-_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,13 @@ class FileState:
 class Records:
     """RECORD files and file hashes, each read once per run."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_directory: Path | None = None) -> None:
+        """``cache_directory``: keep digests between runs there (None: hash every time)."""
+        self._cache = DigestCache(cache_directory) if cache_directory is not None else None
         self._entries: dict[str, tuple[RecordEntry, ...] | None] = {}
         self._by_path: dict[str, dict[str, RecordEntry]] = {}
         self._digests: dict[tuple[str, str], str | None] = {}
+        self._paths: dict[tuple[str, str], str] = {}
         self._unreadable: set[str] = set()
         self.problems: list[Problem] = []
 
@@ -100,7 +103,7 @@ class Records:
 
         An unhashed entry is "ok" when present; an unreadable file is "ok" and one problem.
         """
-        absolute = installed_path(distribution, entry)
+        absolute = self._absolute(distribution, entry)
         if entry.algorithm is None:
             present = os.path.lexists(absolute)
             return FileState(entry, absolute, "ok" if present else "missing", None)
@@ -114,13 +117,61 @@ class Records:
         """The file's hash as RECORD writes it; None when it does not exist or cannot be read."""
         key = (absolute, algorithm)
         if key not in self._digests:
-            try:
-                self._digests[key] = _digest(absolute, algorithm)
-            except OSError as error:
-                self.problems.append(Problem(f"cannot read: {error.strerror}", absolute))
-                self._unreadable.add(absolute)
-                self._digests[key] = None
+            self._record(key, hash_files([key])[key])
         return self._digests[key]
+
+    def prefetch(self, distributions: tuple[Distribution, ...]) -> None:
+        """Hash every file the RECORDs of ``distributions`` hash, at once: the digests kept
+        from an earlier run where the file's stat is unchanged, the others on threads."""
+        for distribution in distributions:
+            metadata = distribution.metadata_path
+            entries = [e for e in self.entries(distribution) or () if e.algorithm is not None]
+            if metadata is None or not entries:
+                continue
+            kept = self._cache.load(metadata) if self._cache is not None else {}
+            rows: dict[str, tuple[os.stat_result, str, str]] = {}
+            fresh: dict[tuple[str, str], os.stat_result] = {}
+            for entry in entries:
+                absolute = self._absolute(distribution, entry)
+                key = (absolute, entry.algorithm)
+                try:
+                    stat = os.stat(absolute)
+                except (FileNotFoundError, NotADirectoryError):
+                    self._digests[key] = None
+                    continue
+                except OSError:
+                    fresh[key] = None  # type: ignore[assignment]  # hashing says why
+                    continue
+                hit = kept.get(absolute)
+                if hit is not None and hit[0] == stat_key(stat) and hit[1] == entry.algorithm:
+                    self._digests.setdefault(key, hit[2])
+                    rows[absolute] = (stat, hit[1], hit[2])
+                elif key not in self._digests:
+                    fresh[key] = stat
+            if not fresh:
+                continue
+            for key, result in hash_files(fresh).items():
+                self._record(key, result)
+                digest, stat = self._digests[key], fresh[key]
+                if digest is not None and stat is not None:
+                    rows[key[0]] = (stat, key[1], digest)
+            if self._cache is not None:
+                self._cache.store(metadata, rows)
+
+    def _absolute(self, distribution: Distribution, entry: RecordEntry) -> str:
+        # Asked twice per file (prefetch, then state): torch alone has 14,000.
+        key = (distribution.location, entry.path)
+        absolute = self._paths.get(key)
+        if absolute is None:
+            absolute = self._paths[key] = installed_path(distribution, entry)
+        return absolute
+
+    def _record(self, key: tuple[str, str], result: str | None | OSError) -> None:
+        if isinstance(result, OSError):
+            self.problems.append(Problem(f"cannot read: {result.strerror}", key[0]))
+            self._unreadable.add(key[0])
+            result = None
+        self._digests[key] = result
 
 
 def record_digest(data: bytes, algorithm: str = "sha256") -> str:
@@ -132,17 +183,3 @@ def installed_path(distribution: Distribution, entry: RecordEntry) -> str:
     """The absolute path of a RECORD entry: relative to the directory holding the .dist-info
     (scripts are "../../../bin/x"), or already absolute."""
     return os.path.normpath(os.path.join(distribution.location, entry.path))
-
-
-def _digest(absolute: str, algorithm: str) -> str | None:
-    try:
-        with open(absolute, "rb") as stream:
-            if hasattr(hashlib, "file_digest"):  # 3.11+: reads into one reused buffer
-                hasher = hashlib.file_digest(stream, algorithm)
-            else:
-                hasher = hashlib.new(algorithm)
-                while block := stream.read(_BLOCK):
-                    hasher.update(block)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return base64.urlsafe_b64encode(hasher.digest()).rstrip(b"=").decode("ascii")

@@ -19,6 +19,7 @@ class DoctorReport:
     hash_scope: str | None = None
     hashed: int = 0
     problems: tuple[Problem, ...] = ()  # what left the run incomplete: exit status 2
+    notes: tuple[Problem, ...] = ()  # project files whose imports were read only in part
     training: TrainingResult | None = None  # with --train
 
     @property

@@ -506,11 +506,72 @@ def marker_environment():
     }
 
 
-def environment_details(leftovers):
+def pth_entries(site_dir):
+    """{the directory a .pth file in ``site_dir`` names: that .pth file}, read as site.addpackage
+    reads them (sorted names; `#` comments; `import` lines are code, never run here)."""
+    found = {}
+    try:
+        names = sorted(os.listdir(site_dir))
+    except OSError:
+        return found
+    for name in names:
+        # 3.13 skips hidden .pth files (site.addsitedir); older versions read them too.
+        if not name.endswith(".pth") or (name.startswith(".") and sys.version_info >= (3, 13)):
+            continue
+        path = os.path.join(site_dir, name)
+        try:
+            with open(path, "rb") as pth:
+                lines = pth.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith("#") or line.startswith(("import ", "import\t")) or not line.strip():
+                continue
+            entry = os.path.abspath(os.path.join(site_dir, line.rstrip()))
+            if os.path.exists(entry):
+                found.setdefault(os.path.normcase(entry), path)
+    return found
+
+
+def path_origins(search_path):
+    """Where each entry of the user's sys.path came from: [entry, origin, the .pth file or ""].
+    Origins: PYTHONPATH, interpreter (before site ran), site-packages, user site, .pth file, and
+    start-up code (what a .pth file's `import` line or sitecustomize appended)."""
+    pythonpath = {os.path.normcase(os.path.abspath(e)) for e in os.environ.get("PYTHONPATH", "").split(os.pathsep) if e}
+    interpreter = {os.path.normcase(e) for e in (INTERPRETER_PATH if ISOLATED else [])}
+    user = user_site()
+    site_dirs = {os.path.normcase(d) for d in site_packages_dirs()}
+    by_pth = {}
+    for entry in search_path:
+        if os.path.normcase(entry) in site_dirs:
+            for directory, pth in pth_entries(entry).items():
+                by_pth.setdefault(directory, pth)
+    origins = []
+    for entry in search_path:
+        key = os.path.normcase(entry)
+        source = ""
+        if key in pythonpath:
+            origin = "PYTHONPATH"
+        elif user and key == os.path.normcase(user):
+            origin = "user site"
+        elif key in site_dirs:
+            origin = "site-packages"
+        elif key in by_pth:
+            origin, source = ".pth file", by_pth[key]
+        elif key in interpreter or not ISOLATED:
+            origin = "interpreter"
+        else:
+            origin = "start-up code"
+        origins.append([entry, origin, source])
+    return origins
+
+
+def environment_details(leftovers, search_path=()):
     import platform
 
     return {
         "leftovers": leftovers,
+        "path_origins": path_origins(search_path),
         "prefix": sys.prefix,
         "base_prefix": sys.base_prefix,
         "platform": platform.platform(),
@@ -550,7 +611,7 @@ def main():
         "made_by_uv": made_by_uv(),
     }
     if leftovers is not None:
-        answer["details"] = environment_details(leftovers)
+        answer["details"] = environment_details(leftovers, search_path)
     # A line of its own, last: a .pth file may have printed something before it.
     sys.stdout.write("\n" + json.dumps(answer, sort_keys=True) + "\n")
 

@@ -245,7 +245,13 @@ def _details(details: object) -> EnvironmentDetails:
         version_text=_string(details["version_text"]),
         marker_environment=tuple(sorted((_string(k), _string(v)) for k, v in details["marker_environment"].items())),
         leftovers=tuple(_distribution(d) for d in _list(details["leftovers"])),
+        path_origins=tuple(_path_origin(o) for o in _list(details.get("path_origins", []))),
     )
+
+
+def _path_origin(item: object) -> tuple[str, str, str]:
+    entry, origin, source = _strings(item)  # a ValueError unless there are three
+    return entry, origin, source
 
 
 # --- the cache -------------------------------------------------------------------------------

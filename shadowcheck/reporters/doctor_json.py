@@ -22,10 +22,15 @@ def finding_to_dict(finding: Finding) -> dict:
         "severity": str(finding.severity),
         "module": finding.module,
         "path": finding.path,
+        "line": finding.line,
         "message": finding.message,
         "help": finding.help,
         "distributions": [{"name": n, "version": v} for n, v in finding.distributions],
         "evidence": list(finding.evidence),
+        "importers": [
+            {"path": i.path, "line": i.line, "cell": i.cell, "statement": i.statement, "predicted_error": i.predicted_error}
+            for i in finding.importers
+        ],
     }
 
 
@@ -71,6 +76,7 @@ def document(report: DoctorReport) -> dict:
         "findings": [finding_to_dict(f) for f in report.findings],
         "training": training_to_dict(report.training) if report.training is not None else None,
         "problems": [str(p) for p in report.problems],
+        "notes": [str(p) for p in report.notes],
         "verdict": {
             "healthy": report.healthy,
             "errors": report.errors,

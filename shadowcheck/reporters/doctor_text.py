@@ -12,6 +12,12 @@ from shadowcheck.doctor.training import (
     TrainingResult,
 )
 from shadowcheck.ftypes import Finding, Severity
+from shadowcheck.reporters.evidence import (
+    TEXT_IMPORTERS,
+    importer_line,
+    more,
+    shown_importers,
+)
 from shadowcheck.reporters.text import BOLD, CYAN, DIM, RED, YELLOW, paint
 
 
@@ -44,8 +50,14 @@ def environment_lines(report: DoctorReport) -> list[tuple[str, str]]:
 def finding_lines(finding: Finding, color: bool = False) -> list[str]:
     style = RED if finding.severity is Severity.ERROR else YELLOW
     lines = [f"{paint(finding.code, style, color)} [{paint(str(finding.severity), style, color)}] {finding.message}"]
-    lines.append(f"    {paint('at:', CYAN, color)} {finding.path}")
+    first = finding.importers[0] if finding.importers else None
+    at_line = first is not None and (first.path, first.line) == (finding.path, finding.line)
+    lines.append(f"    {paint('at:', CYAN, color)} {finding.path}" + (f":{finding.line}" if at_line else ""))
     lines += [f"    {line}" for line in finding.evidence]
+    if not finding.evidence:  # check's findings: the statements that meet the shadow
+        shown, hidden = shown_importers(finding, TEXT_IMPORTERS)
+        lines += [f"    {importer_line(finding, importer)}" for importer in shown]
+        lines += [f"    {more(hidden)}"] if hidden else []
     if finding.help:
         lines.append(f"    {paint('help:', DIM, color)} {finding.help}")
     return lines

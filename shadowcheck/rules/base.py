@@ -1,8 +1,9 @@
 """What a rule is: a code, its documentation, the detection it owns, its words, its examples.
 
 The checker hands every selected rule the same analysis and keeps what each reports: two rules
-about the same kind of shadow both speak. Rules about the environment itself (doctor rules,
-SC3xx) subclass Rule and read ``analysis.environment``.
+about the same kind of shadow both speak. Rules about the environment itself (doctor's, SC3xx)
+subclass EnvironmentRule (environment.py): they read doctor's context instead, and only doctor
+runs them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from typing import ClassVar
 
 from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import Candidate, Finding, Severity, TargetEnvironment
+
+# What a rule reads: the project's shadows (an Analysis: `check` and `doctor` run it) or the
+# environment itself (doctor's context: only `doctor` runs it).
+PROJECT, ENVIRONMENT = "project", "environment"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Analysis:
 
 
 class Rule:
+    reads: ClassVar[str] = PROJECT
     code: ClassVar[str]
     name: ClassVar[str]
     # One sentence for tables and SARIF shortDescription.

@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from shadowcheck.doctor.context import DoctorContext
-from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.ftypes import Finding, Severity
+from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule, Wheel
+
+if TYPE_CHECKING:
+    from shadowcheck.doctor.context import DoctorContext
 
 APP = "app/__init__.py"
 
 
-class BrokenRequirement(DoctorRule):
+class BrokenRequirement(EnvironmentRule):
     code = "SC302"
     name = "broken-requirement"
     summary = "An installed distribution's requirement is not installed, or not in a version it accepts."
@@ -56,7 +59,7 @@ class BrokenRequirement(DoctorRule):
         ),
     )  # fmt: skip
 
-    def findings(self, context: DoctorContext) -> Iterator[Finding]:
+    def check(self, context: DoctorContext) -> Iterator[Finding]:
         # Imported here, not at the top: `check` loads the rule registry (for configuration
         # codes) and must not pay for packaging.
         from shadowcheck.doctor.requirements import CONFLICT, MISSING, unmet

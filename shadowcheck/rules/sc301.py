@@ -3,14 +3,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.records import RecordEntry, record_digest
-from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.doctor.words import counted, joined
 from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import Distribution, Finding
 from shadowcheck.paths import real
+from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule, Wheel
+
+if TYPE_CHECKING:
+    from shadowcheck.doctor.context import DoctorContext
 
 CV2_INIT = "from .cv2 import *\n"
 KERAS2_INIT = "# Keras 2\n"
@@ -37,7 +40,7 @@ class Overlap:
     unrecorded: tuple[str, ...]  # names of the distributions without a RECORD to compare
 
 
-class DuplicateProvider(DoctorRule):
+class DuplicateProvider(EnvironmentRule):
     code = "SC301"
     name = "duplicate-provider"
     summary = "Two installed distributions provide the same module and overwrite each other's files."
@@ -76,7 +79,7 @@ class DuplicateProvider(DoctorRule):
         EnvironmentExample((Wheel("keras", "3.5.0", {"keras/__init__.py": "# Keras 3\n"}),), (("keras", "error"),), "keras-2-leftover", alter=KERAS2_LEFTOVER),
     )  # fmt: skip
 
-    def findings(self, context: DoctorContext) -> Iterator[Finding]:
+    def check(self, context: DoctorContext) -> Iterator[Finding]:
         # Only distributions in one directory overwrite each other; the same name further down
         # sys.path is hidden, not overwritten (path shadowing, SC303).
         details = context.environment.details

@@ -4,11 +4,14 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from shadowcheck.doctor.context import DoctorContext
-from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.doctor.words import joined
 from shadowcheck.ftypes import Distribution, Finding, Severity
+from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule, Wheel
+
+if TYPE_CHECKING:
+    from shadowcheck.doctor.context import DoctorContext
 
 # KERAS_BACKEND value -> the module keras/src/backend/__init__.py imports for it (Keras 3).
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy", "openvino": "openvino"}
@@ -25,7 +28,7 @@ TENSORFLOW = Wheel("tensorflow", "2.17.0", {"tensorflow/__init__.py": ""})
 TF_KERAS = Wheel("tf-keras", "2.17.0", {"tf_keras/__init__.py": ""})
 
 
-class KerasBackend(DoctorRule):
+class KerasBackend(EnvironmentRule):
     code = "SC306"
     name = "backend"
     summary = "Keras cannot import its backend: none is installed, or the chosen one is not."
@@ -59,7 +62,7 @@ class KerasBackend(DoctorRule):
         EnvironmentExample((KERAS3, TENSORFLOW), (("tf_keras", "error"),), "legacy-keras-missing", environ={"TF_USE_LEGACY_KERAS": "1"}),
     )  # fmt: skip
 
-    def findings(self, context: DoctorContext) -> Iterator[Finding]:
+    def check(self, context: DoctorContext) -> Iterator[Finding]:
         keras = context.provider("keras")
         if keras is not None:
             major = _major(keras.version)

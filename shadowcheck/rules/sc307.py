@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from shadowcheck.doctor.context import DoctorContext
 from shadowcheck.doctor.records import FileState
-from shadowcheck.doctor.rule import DoctorRule, EnvironmentExample, Wheel
 from shadowcheck.doctor.words import counted
 from shadowcheck.ftypes import Distribution, Finding, Severity
+from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule, Wheel
+
+if TYPE_CHECKING:
+    from shadowcheck.doctor.context import DoctorContext
 
 # Findings list this many files; the count says how many more.
 SHOWN_FILES = 5
@@ -19,7 +22,7 @@ SOLVER = Wheel("solver", "1.2", {"solver/__init__.py": "from .core import solve\
 USES_SOLVER = {"train.py": "import solver\n"}
 
 
-class AlteredOrMissingFiles(DoctorRule):
+class AlteredOrMissingFiles(EnvironmentRule):
     code = "SC307"
     name = "altered-or-missing-files"
     summary = "An installed distribution's files no longer match its RECORD: some are missing or changed."
@@ -55,10 +58,10 @@ class AlteredOrMissingFiles(DoctorRule):
         ),
     )  # fmt: skip
 
-    def findings(self, context: DoctorContext) -> Iterator[Finding]:
-        for distribution in context.hash_scope:
-            if distribution.installer in NOT_CHECKED_INSTALLERS:
-                continue
+    def check(self, context: DoctorContext) -> Iterator[Finding]:
+        scope = tuple(d for d in context.hash_scope if d.installer not in NOT_CHECKED_INSTALLERS)
+        context.records.prefetch(scope)
+        for distribution in scope:
             # Only hashed entries: the .pyc files pip compiles are recorded without a hash, and
             # a deleted __pycache__ is harmless. No RECORD at all (egg-info): nothing to compare.
             hashed = [e for e in context.records.entries(distribution) or () if e.digest is not None]

@@ -1,8 +1,9 @@
-"""What a doctor rule is: a code, a name, its documentation, its examples, and what it finds.
+"""What an environment rule is: a rule that reads the target environment (doctor's context),
+not the project's shadows, and its examples, which are real environments.
 
-A doctor rule reads the target environment (DoctorContext), never the project's shadows. It
-keeps the attributes every rule documents itself with (code, name, summary, description, why,
-example, fix), so that it can join the registry of `check`'s rules once there is one for both.
+Environment rules (SC3xx) document themselves like every rule (code, name, summary,
+description, why, example, fix) and share the registry, the selection and `shadowcheck rule`
+with check's rules; `doctor` runs them, `check` does not.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from shadowcheck.ftypes import Finding, Severity
+from shadowcheck.ftypes import Finding, Importer, Severity
+from shadowcheck.rules.base import ENVIRONMENT, Rule
 
 if TYPE_CHECKING:
     from shadowcheck.doctor.context import DoctorContext
@@ -34,7 +36,8 @@ class EnvironmentExample:
     ``expected`` lists (module, severity) for each finding, empty for an environment the rule
     must leave alone. ``alter`` edits the installed files afterwards (site-packages-relative path
     -> new text, or None to delete it or its directory), as a half-finished install or a hand
-    edit would.
+    edit would. ``environ`` holds the variables scripts run with; a relative PYTHONPATH entry is
+    relative to the project.
     """
 
     installed: tuple[Wheel, ...]
@@ -46,24 +49,14 @@ class EnvironmentExample:
     all_distributions: bool = False  # doctor --all
 
 
-class DoctorRule:
-    code: ClassVar[str]
-    name: ClassVar[str]
-    # One sentence, for `doctor --list`, tables and SARIF shortDescription.
-    summary: ClassVar[str]
-    # What it reports, a paragraph.
-    description: ClassVar[str]
-    # Why it matters: what the user sees when it happens.
-    why: ClassVar[str]
-    # A command line or situation that produces it.
-    example: ClassVar[str]
-    # How to make it go away, in general (each finding's `help` gives the exact command).
-    fix: ClassVar[str]
+class EnvironmentRule(Rule):
+    reads = ENVIRONMENT
     default_severity: ClassVar[Severity] = Severity.ERROR
-    valid: ClassVar[tuple[EnvironmentExample, ...]] = ()
-    invalid: ClassVar[tuple[EnvironmentExample, ...]] = ()
+    valid: ClassVar[tuple[EnvironmentExample, ...]] = ()  # type: ignore[assignment]
+    invalid: ClassVar[tuple[EnvironmentExample, ...]] = ()  # type: ignore[assignment]
 
-    def findings(self, context: DoctorContext) -> Iterator[Finding]:
+    def check(self, context: DoctorContext) -> Iterator[Finding]:  # type: ignore[override]
+        """The findings this rule reports for the environment ``context`` describes."""
         raise NotImplementedError
 
     def finding(
@@ -76,11 +69,13 @@ class DoctorRule:
         severity: Severity | None = None,
         distributions: tuple[tuple[str, str], ...] = (),
         evidence: tuple[str, ...] = (),
+        importers: tuple[Importer, ...] = (),
+        line: int = 1,
     ) -> Finding:
         """A Finding of this rule about ``path`` (what it is about on disk, shown relative)."""
         return Finding(
             path=path,
-            line=1,
+            line=line,
             column=1,
             code=self.code,
             severity=severity or self.default_severity,
@@ -90,4 +85,5 @@ class DoctorRule:
             name=self.name,
             distributions=distributions,
             evidence=evidence,
+            importers=importers,
         )
