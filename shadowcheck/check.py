@@ -56,7 +56,9 @@ class Checker:
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = SourceStore(use_cache=settings.use_cache, workers=settings.workers)
+        self.sources = SourceStore(
+            use_cache=settings.use_cache, workers=settings.workers, target_version=environment.version[:2]
+        )
         self.installed = Installed(environment)
         self.rules = selected_rules(settings)
 

@@ -62,9 +62,10 @@ REFERENCE = """\b
 Exit status:
   0    nothing found at or above --fail-on
   1    findings at or above --fail-on
-  2    a problem: bad usage or configuration, an unreadable file, an
-       interpreter that cannot be asked (one line on standard error each;
-       the findings that could be made are still reported)
+  2    a problem: bad usage or configuration, an unreadable file, a
+       syntax error the target's Python rejects, an interpreter that
+       cannot be asked (one line on standard error each; the findings
+       that could be made are still reported)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
 
 \b

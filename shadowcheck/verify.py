@@ -232,7 +232,7 @@ def verify(
         raise ShadowcheckError(f"-P (--safe-path) needs Python 3.11 or newer; {environment.python} is older")
     clear_listing_cache()
     installed = Installed(environment)
-    sources = SourceStore(use_cache=use_cache)
+    sources = SourceStore(use_cache=use_cache, target_version=environment.version[:2])
     own = FirstPartyIndex(environment, sources).owns_on_path
     records: list[VerifiedImport] = []
     first_specs: tuple[Spec, ...] = ()
