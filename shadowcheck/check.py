@@ -77,7 +77,7 @@ class Checker:
             self.environment, self.installed, self.sources, self.cwd, first_party.owns_on_path, self.settings.progress
         )
         candidates = finder.of_project(index, (*project.python_files, *project.notebooks))
-        analysis = Analysis(self.environment, tuple(candidates))
+        analysis = Analysis(self.environment, tuple(candidates), self.cwd)
         findings = []
         for rule in self.rules:
             for finding in rule.check(analysis):

@@ -242,7 +242,11 @@ def exit_status(errors: int, warnings: int, problems: tuple[Problem, ...], fail_
 @no_cache_option
 @click.option("--diff", is_flag=True, help="Show the fix (renames and rewritten imports) as a patch; write nothing.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Rename each shadowing module and rewrite the imports that meant it.")
-@click.option("--rename", multiple=True, metavar="OLD=NEW", help="The new name for a module (default: one that shadows nothing).")
+@click.option(
+    "--rename", multiple=True, metavar="OLD=NEW",
+    help="The new name for module OLD (default: the finding's suggestion: OLD_experiments, OLD_utils, else OLD_local; "
+    "never a name that shadows something or collides with a file).",
+)  # fmt: skip
 @click.option("--allow-dirty", is_flag=True, help="Fix files that have uncommitted changes in git.")
 def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, roots, allow,
           fail_on, exit_zero, statistics, all_importers, no_cache, diff, apply_fix, rename, allow_dirty):  # fmt: skip
