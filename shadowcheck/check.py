@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
+from shadowcheck.fix.names import names_in_use
 from shadowcheck.ftypes import NO_PROGRESS, Finding, Progress, Report, ShadowcheckError, TargetEnvironment
 from shadowcheck.importsystem.candidates import CandidateFinder
 from shadowcheck.importsystem.finders import clear_listing_cache, remember_listings
@@ -41,6 +42,7 @@ class Settings:
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
     workers: int | None = None  # processes that read files; None: one per core
+    fixes: bool = False  # attach to each finding the fix --fix would apply (json and sarif show it)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
@@ -131,6 +133,8 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         found, project = checked[project_root]
         findings.update(f for f in found if _under(cwd / f.path, path))
         files.update(f for f in (*project.python_files, *project.notebooks) if _under(f, path))
+    if settings.fixes and findings:
+        findings = _with_fixes(findings, checked, checker, cwd)
     return Report(
         tuple(sorted(findings)),
         len(files),
@@ -140,6 +144,19 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         problems=(*environment.problems, *checker.sources.problems),
         notes=tuple(checker.sources.notes),
     )
+
+
+def _with_fixes(
+    findings: set[Finding], checked: dict[Path, tuple[list[Finding], Project]], checker: Checker, cwd: Path
+) -> set[Finding]:
+    from shadowcheck.fix.command import fixes_for  # libcst: only for a format that shows fixes
+
+    fixed: set[Finding] = set()
+    taken = names_in_use(checker.environment)
+    for found, project in checked.values():
+        mine = findings.intersection(found)
+        fixed.update(fixes_for(sorted(mine), project, taken, cwd, checker.sources.data))
+    return fixed
 
 
 def _under(path: Path, directory: Path) -> bool:

@@ -37,6 +37,7 @@ from shadowcheck.options import (
     setting,
 )
 from shadowcheck.reporters import (
+    FIX_FORMATS,
     REPORTERS,
     STATISTICS,
     Display,
@@ -275,6 +276,8 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
             ignore=ignore,
             use_cache=not no_cache,
             progress=progress,
+            # Only the formats that show fixes pay for planning them (libcst and every importer).
+            fixes=output_format in FIX_FORMATS and not statistics and not (diff or apply_fix),
         )
         report = run_check(settings)
     if diff or apply_fix:

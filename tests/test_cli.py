@@ -80,8 +80,8 @@ def test_json_format(run, tmp_path, target_venv):
     assert report["schema_version"] == 2 and report["version"] == __version__
     assert report["python"] == target_venv.python
     assert report["root"] == str(tmp_path)
-    assert report["summary"] == {"files": 3, "errors": 1, "warnings": 1, "problems": 0}
-    assert report["problems"] == []
+    assert report["summary"] == {"files": 3, "errors": 1, "warnings": 1, "problems": 0, "notes": 0}
+    assert report["problems"] == [] and report["notes"] == []
     sc101, sc102 = report["findings"]
     assert sc101["code"] == "SC101" and sc101["module"] == "demopkg" and sc101["import_root"] == "."
     assert sc101["name"] == "shadows-installed-package" and sc101["help"].startswith("rename demopkg.py")
@@ -96,8 +96,13 @@ def test_json_format(run, tmp_path, target_venv):
             "line": 1,
             "statement": "from demopkg.models import Sequential",
             "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
+            "cell": None,
+            "chain": [],
         }
     ]
+    assert sc101["runs"] == [] and sc101["rename_to"] == "demopkg_experiments.py"
+    # The import meant the installed package: the fix renames the file and edits nothing.
+    assert sc101["fix"] == {"rename": {"from": "demopkg.py", "to": "demopkg_experiments.py"}, "edits": [], "deletions": [], "left_alone": []}
     assert sc102["path"] == "scripts/fractions.py" and sc102["severity"] == "warning"
     assert sc102["import_root"] == "scripts" and sc102["shadows"]["kind"] == "stdlib"
     assert sc102["message"].endswith("for scripts run from scripts/")

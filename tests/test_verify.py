@@ -73,6 +73,8 @@ def test_shadowed_import_has_the_documented_shape(verify_json, tmp_path, target_
         },
         "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
         "fix": "rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
+        "code": "SC101",
+        "via": [],
         "guarded": False,
         "required_by": [],
     }
@@ -290,13 +292,13 @@ def test_text_groups_each_problem_module_and_summarises_the_rest(run, tmp_path, 
     assert code == 1, err
     lines = out.splitlines()
     assert lines[:13] == [
-        "shadowed demopkg -> demopkg.py (project)",
+        "shadowed demopkg -> demopkg.py (project) [SC101]",
         "    hides: 'demopkg' from demo-pkg 1.0 (…/site-packages/demopkg/__init__.py)",
         "    train.py:2 `from demopkg.models import Sequential` will fail: ModuleNotFoundError: "
         "No module named 'demopkg.models'; 'demopkg' is not a package",
         "    train.py:3 `import demopkg` imports demopkg.py instead",
         "    fix: rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
-        "shadowed demosingle -> demosingle.py (project)",
+        "shadowed demosingle -> demosingle.py (project) [SC101]",
         "    hides: 'demosingle' from demo-single 2.0 (…/site-packages/demosingle.py)",
         "    imported by: demo-pkg 1.0 (their Requires-Dist), and any other import of it in this run",
         "    fix: rename demosingle.py (e.g. to demosingle_experiments.py) so that 'demosingle' imports demo-single 2.0",
