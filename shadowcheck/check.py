@@ -7,13 +7,17 @@ root's runs asked what they import in place of the environment's modules
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shadowcheck.environment import describe_environment, project_environment
-from shadowcheck.ftypes import NO_PROGRESS, Finding, Progress, Report, ShadowcheckError, TargetEnvironment
+from shadowcheck.environment import describe_environment, lacking_imports, project_environment
+from shadowcheck.environment.declared import declared_dependencies
+from shadowcheck.environment.isolation import DECLARED
+from shadowcheck.fix.names import names_in_use
+from shadowcheck.ftypes import NO_PROGRESS, Finding, Lacking, Progress, Report, ShadowcheckError, TargetEnvironment
 from shadowcheck.importsystem.candidates import CandidateFinder
 from shadowcheck.importsystem.finders import clear_listing_cache, remember_listings
 from shadowcheck.importsystem.first_party import FirstPartyIndex
@@ -24,6 +28,9 @@ from shadowcheck.rules import PROJECT_RULES, Analysis, Rule
 from shadowcheck.source.layout import find_project_root
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project, walk
+
+# Files read for the project's imports when nothing is declared (a cold read costs ~1.5 ms each).
+IMPORTS_SAMPLE = 200
 
 # `# shadowcheck: ignore` or `# shadowcheck: ignore[SC101, SC102]` on any line of the file.
 _SUPPRESSION = re.compile(rb"#\s*shadowcheck:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
@@ -41,6 +48,7 @@ class Settings:
     ignore: frozenset[str] = frozenset()
     use_cache: bool = True
     workers: int | None = None  # processes that read files; None: one per core
+    fixes: bool = False  # attach to each finding the fix --fix would apply (json and sarif show it)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     progress: Progress = field(default=NO_PROGRESS, compare=False)
 
@@ -56,7 +64,9 @@ class Checker:
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = SourceStore(use_cache=settings.use_cache, workers=settings.workers)
+        self.sources = SourceStore(
+            use_cache=settings.use_cache, workers=settings.workers, target_version=environment.version[:2]
+        )
         self.installed = Installed(environment)
         self.rules = selected_rules(settings)
 
@@ -75,7 +85,7 @@ class Checker:
             self.environment, self.installed, self.sources, self.cwd, first_party.owns_on_path, self.settings.progress
         )
         candidates = finder.of_project(index, (*project.python_files, *project.notebooks))
-        analysis = Analysis(self.environment, tuple(candidates))
+        analysis = Analysis(self.environment, tuple(candidates), self.cwd)
         findings = []
         for rule in self.rules:
             for finding in rule.check(analysis):
@@ -83,6 +93,25 @@ class Checker:
                     continue
                 findings.append(finding)
         return findings, project
+
+    def imports_lacking(self, project: Project) -> Lacking | None:
+        """What the project's files import from outside the standard library and the project,
+        and the interpreter has nowhere: a Lacking when that is most of it. Up to
+        IMPORTS_SAMPLE files are read for it, the shallowest first (the scripts and notebooks a
+        project runs sit near its top), so that a cold run of a large tree pays a bounded cost."""
+        files = [*project.python_files, *project.notebooks]
+        sample = sorted(files, key=lambda f: (len(f.parts), f))[:IMPORTS_SAMPLE]
+        self.sources.read_many(sample)
+        local = {f.stem for f in files} | {d.name for d in project.directories}
+        environment = self.environment
+        imported = {
+            name
+            for file in sample
+            for name in self.sources.imported_modules(file)
+            if "." not in name and name not in local and name != "__future__"
+            and name not in environment.stdlib_module_names and not environment.is_immune(name)
+        }  # fmt: skip
+        return lacking_imports(imported, [name for name in imported if not environment.providers(name)])
 
     def _allowed(self, finding: Finding) -> bool:
         module = finding.module
@@ -134,6 +163,12 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         found, project = checked[project_root]
         findings.update(f for f in found if _under(cwd / f.path, path))
         files.update(f for f in (*project.python_files, *project.notebooks) if _under(f, path))
+    if settings.fixes and findings:
+        findings = _with_fixes(findings, checked, checker, cwd)
+    if _imports_decide(environment, project_roots[0]):
+        # Nothing declared says what the project needs: what it imports does.
+        lacking = checker.imports_lacking(checked[project_roots[0]][1])
+        environment = dataclasses.replace(environment, lacking=lacking)
     return Report(
         tuple(sorted(findings)),
         len(files),
@@ -143,6 +178,32 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         problems=(*environment.problems, *checker.sources.problems),
         notes=tuple(checker.sources.notes),
     )
+
+
+def _with_fixes(
+    findings: set[Finding], checked: dict[Path, tuple[list[Finding], Project]], checker: Checker, cwd: Path
+) -> set[Finding]:
+    from shadowcheck.fix.command import fixes_for  # libcst: only for a format that shows fixes
+
+    fixed: set[Finding] = set()
+    taken = names_in_use(checker.environment)
+    for found, project in checked.values():
+        mine = findings.intersection(found)
+        fixed.update(fixes_for(sorted(mine), project, taken, cwd, checker.sources.data))
+    return fixed
+
+
+def _imports_decide(environment: TargetEnvironment, project_root: Path) -> bool:
+    # Whether the project's imports should be asked what it needs: only when it declares
+    # nothing (otherwise environment.lacking already compared the declared distributions), and
+    # never in the declared mode, whose environment is the declaration. Reading imports costs a
+    # cold run (IMPORTS_SAMPLE files at most); a project that declares its dependencies never pays it.
+    if environment.chosen_by == DECLARED or environment.lacking is not None:
+        return False
+    try:
+        return not declared_dependencies(project_root).distributions
+    except ShadowcheckError:
+        return True
 
 
 def _under(path: Path, directory: Path) -> bool:

@@ -36,6 +36,7 @@ from shadowcheck.options import (
     setting,
 )
 from shadowcheck.reporters import (
+    FIX_FORMATS,
     REPORTERS,
     STATISTICS,
     Display,
@@ -61,9 +62,10 @@ REFERENCE = """\b
 Exit status:
   0    nothing found at or above --fail-on
   1    findings at or above --fail-on
-  2    a problem: bad usage or configuration, an unreadable file, an
-       interpreter that cannot be asked (one line on standard error each;
-       the findings that could be made are still reported)
+  2    a problem: bad usage or configuration, an unreadable file, a
+       syntax error the target's Python rejects, an interpreter that
+       cannot be asked (one line on standard error each; the findings
+       that could be made are still reported)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
 
 \b
@@ -241,7 +243,11 @@ def exit_status(errors: int, warnings: int, problems: tuple[Problem, ...], fail_
 @no_cache_option
 @click.option("--diff", is_flag=True, help="Show the fix (renames and rewritten imports) as a patch; write nothing.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Rename each shadowing module and rewrite the imports that meant it.")
-@click.option("--rename", multiple=True, metavar="OLD=NEW", help="The new name for a module (default: one that shadows nothing).")
+@click.option(
+    "--rename", multiple=True, metavar="OLD=NEW",
+    help="The new name for module OLD (default: the finding's suggestion: OLD_experiments, OLD_utils, else OLD_local; "
+    "never a name that shadows something or collides with a file).",
+)  # fmt: skip
 @click.option("--allow-dirty", is_flag=True, help="Fix files that have uncommitted changes in git.")
 def check(paths, python, output_format, output_file, color, select, ignore, exclude, extend_exclude, roots, allow,
           fail_on, exit_zero, statistics, all_importers, no_cache, diff, apply_fix, rename, allow_dirty):  # fmt: skip
@@ -270,6 +276,8 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
             ignore=ignore,
             use_cache=not no_cache,
             progress=progress,
+            # Only the formats that show fixes pay for planning them (libcst and every importer).
+            fixes=output_format in FIX_FORMATS and not statistics and not (diff or apply_fix),
         )
         report = run_check(settings)
     if diff or apply_fix:

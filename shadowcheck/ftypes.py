@@ -261,8 +261,11 @@ class Finding:
     # For a shadow inside a package: the scripts there whose runs import it (relative paths);
     # every other run from that package imports it as pkg.mod and is not affected.
     runs: tuple[str, ...] = field(default=(), compare=False)
-    # What a rename should call the file or directory (its name only), for --fix.
+    # What a rename should call the file or directory (its name only, `keras_experiments.py`,
+    # `keras_experiments/`): the help's suggestion and --fix's default (fix.names.suggest_name).
     rename_to: str | None = field(default=None, compare=False)
+    # The fix --fix would apply, only when a format that shows it is asked for (json, sarif).
+    fix: Fix | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
 from shadowcheck.environment.import_names import install_hint
+from shadowcheck.fix.names import names_in_use
 from shadowcheck.ftypes import (
     IMPORTS_SHADOW,
     NO_PROGRESS,
@@ -42,7 +43,7 @@ from shadowcheck.importsystem.meta_path import PROJECT, ImportSystem, Shadow
 from shadowcheck.importsystem.predict import Predictor
 from shadowcheck.importsystem.runs import module_run, script_run
 from shadowcheck.paths import relative
-from shadowcheck.rules import rule_for
+from shadowcheck.rules import ShadowRule, rule_for
 from shadowcheck.source.store import SourceStore
 
 __all__ = ["REFERENCE_SCRIPT", "Target", "VerifiedImport", "Verification", "VerifySettings", "run_verify", "verify"]
@@ -88,6 +89,10 @@ class _Verifier:
         self.predictor = Predictor(system.suffixes, env.version, env.stdlib_module_names, sources.defined, system.run.first)
         self._bodies: dict[str, Failure | None] = {}
         self._installed: Execution | None = None
+        self.taken = names_in_use(env)  # what a suggested new name must avoid, as check's help does
+
+    def rename_advice(self, rule: ShadowRule, shadow: Shadow) -> str:
+        return rule.rename_advice(spec_shown(shadow.local, self.cwd), shadow.module, shadow.local.kind != MODULE, self.taken, self.cwd)
 
     def steps(self, chain: Chain) -> tuple[Step, ...]:
         return tuple(Step(relative(file, self.cwd), s.line, s.statement) for file, s in chain)
@@ -100,13 +105,12 @@ class _Verifier:
 
     def shadow_record(self, shadow: Shadow, **base) -> VerifiedImport:
         rule = rule_for(shadow.kind)
-        shown = spec_shown(shadow.local, self.cwd)
         what = (
             f"the standard library module '{shadow.module}'"
             if shadow.kind == "stdlib"
             else ", ".join(f"{n} {v}".rstrip() for n, v in shadow.shadowed.distributions) or f"the installed '{shadow.module}'"
         )
-        fix = f"{rule.rename_advice(shown, shadow.module, shadow.local.kind != MODULE)} so that '{shadow.module}' imports {what}"
+        fix = f"{self.rename_advice(rule, shadow)} so that '{shadow.module}' imports {what}"
         return VerifiedImport(
             **base, status=SHADOWED, shadowed_module=shadow.module, shadows=shadow.shadowed, fix=fix, code=rule.code
         )
@@ -184,7 +188,7 @@ class _Verifier:
             record, status=IMPORTS_SHADOW, shadowed_module=shadow.module, shadows=shadow.shadowed,
             predicted_error=failure.error, code=rule.code,
             via=self.steps((*failure.chain, (failure.file, failure.statement))),
-            fix=f"{rule.rename_advice(spec_shown(shadow.local, self.cwd), shadow.module, shadow.local.kind != MODULE)}: "
+            fix=f"{self.rename_advice(rule, shadow)}: "
             f"'{record.module}' imports '{shadow.module}' and gets the project's",
         )  # fmt: skip
 
@@ -232,7 +236,7 @@ def verify(
         raise ShadowcheckError(f"-P (--safe-path) needs Python 3.11 or newer; {environment.python} is older")
     clear_listing_cache()
     installed = Installed(environment)
-    sources = SourceStore(use_cache=use_cache)
+    sources = SourceStore(use_cache=use_cache, target_version=environment.version[:2])
     own = FirstPartyIndex(environment, sources).owns_on_path
     records: list[VerifiedImport] = []
     first_specs: tuple[Spec, ...] = ()

@@ -80,8 +80,8 @@ def test_json_format(run, tmp_path, target_venv):
     assert report["schema_version"] == 2 and report["version"] == __version__
     assert report["python"] == target_venv.python
     assert report["root"] == str(tmp_path)
-    assert report["summary"] == {"files": 3, "errors": 1, "warnings": 1, "problems": 0}
-    assert report["problems"] == []
+    assert report["summary"] == {"files": 3, "errors": 1, "warnings": 1, "problems": 0, "notes": 0}
+    assert report["problems"] == [] and report["notes"] == []
     sc101, sc102 = report["findings"]
     assert sc101["code"] == "SC101" and sc101["module"] == "demopkg" and sc101["import_root"] == "."
     assert sc101["name"] == "shadows-installed-package" and sc101["help"].startswith("rename demopkg.py")
@@ -96,8 +96,13 @@ def test_json_format(run, tmp_path, target_venv):
             "line": 1,
             "statement": "from demopkg.models import Sequential",
             "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
+            "cell": None,
+            "chain": [],
         }
     ]
+    assert sc101["runs"] == [] and sc101["rename_to"] == "demopkg_experiments.py"
+    # The import meant the installed package: the fix renames the file and edits nothing.
+    assert sc101["fix"] == {"rename": {"from": "demopkg.py", "to": "demopkg_experiments.py"}, "edits": [], "deletions": [], "left_alone": []}
     assert sc102["path"] == "scripts/fractions.py" and sc102["severity"] == "warning"
     assert sc102["import_root"] == "scripts" and sc102["shadows"]["kind"] == "stdlib"
     assert sc102["message"].endswith("for scripts run from scripts/")
@@ -140,11 +145,11 @@ def _one_line_error(status: int, err: str, *fragments: str) -> None:
 
 
 def test_syntax_error_in_an_importer(run, tmp_path):
-    # Its imports are still read (by tokens): the importer counts, and the run says so in a note.
+    # The target's Python (3.11, as the running one) rejects it: a problem, one line, exit 2. Its
+    # imports are still read (by tokens), so the importer still counts and the finding is printed.
     status, out, err = run(make_tree(tmp_path, {"demopkg.py": "", "train.py": "import demopkg\ndef (:\n"}), ".")
-    assert status == 1 and "SC101" in out and "train.py:1" in out
-    assert err.startswith("shadowcheck: note: train.py: imports read without the parser:") and "(line 2)" in err
-    assert err.count("\n") == 1
+    _one_line_error(status, err, "train.py:2: syntax error: invalid syntax")
+    assert "SC101" in out and "train.py:1" in out
 
 
 def test_undecodable_importer(run, tmp_path):

@@ -161,11 +161,31 @@ def test_dirty_checkout_is_refused_in_one_line(run, tmp_path):
     assert run(root, ".", "--fix", "--allow-dirty")[0] == 0
 
 
-def test_check_without_fix_does_not_load_the_fix_engine(tmp_path, target_venv):
-    root = make_tree(tmp_path, KERAS_LIKE)
+# The fix engine (libcst, and the planning modules that read every importer) is loaded only for
+# --diff/--fix and for the formats that carry each finding's fix, and only when there are
+# findings; fix.names (the naming rule check shares) and fix.report (plain data) are light.
+FIX_ENGINE = ("libcst", "shadowcheck.fix.plan", "shadowcheck.fix.rewrite", "shadowcheck.fix.command")
+
+
+@pytest.mark.parametrize(
+    "tree, args, loaded",
+    [
+        pytest.param(KERAS_LIKE, (), False, id="text"),
+        pytest.param(KERAS_LIKE, ("--output-format", "concise"), False, id="concise"),
+        pytest.param(KERAS_LIKE, ("--output-format", "github"), False, id="github"),
+        pytest.param(KERAS_LIKE, ("--output-format", "json", "--statistics"), False, id="statistics"),
+        pytest.param({"train.py": "import demopkg\n"}, ("--output-format", "json"), False, id="json-nothing-found"),
+        pytest.param(KERAS_LIKE, ("--output-format", "json"), True, id="json"),
+        pytest.param(KERAS_LIKE, ("--output-format", "sarif"), True, id="sarif"),
+    ],
+)
+def test_the_fix_engine_loads_only_for_formats_that_show_fixes(tmp_path, target_venv, tree, args, loaded):
+    root = make_tree(tmp_path, tree)
     code = (
-        "import sys; from shadowcheck.cli import main; status = main(['.', '--python', %r]);"
-        "print(status, sorted(m for m in sys.modules if m.startswith('shadowcheck.fix')))" % target_venv.python
+        "import sys; from shadowcheck.cli import main; status = main(['.', '--python', %r, *%r]);"
+        "print(status, sorted(m for m in %r if m in sys.modules), file=sys.stderr)" % (target_venv.python, args, FIX_ENGINE)
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
-    assert result.stdout.splitlines()[-1] == "1 []", result.stdout + result.stderr
+    status, modules = result.stderr.splitlines()[-1].split(" ", 1)
+    assert status == ("1" if tree is KERAS_LIKE else "0"), result.stderr
+    assert modules == (repr(sorted(FIX_ENGINE)) if loaded else "[]"), result.stderr

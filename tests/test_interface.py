@@ -145,9 +145,11 @@ def test_statistics_of_a_clean_tree(cli, tmp_path, target_venv):
         (KERAS_LIKE, ("--exit-zero",), 0),
         ({**KERAS_LIKE, "broken.py": b"import demopkg\nname = '\xff\xfe'\n"}, (), 2),
         ({**KERAS_LIKE, "broken.py": b"import demopkg\nname = '\xff\xfe'\n"}, ("--exit-zero",), 2),
+        ({**KERAS_LIKE, "broken.py": "import demopkg\ndef (:\n"}, (), 2),
+        ({**KERAS_LIKE, "broken.py": "import demopkg\ndef (:\n"}, ("--exit-zero",), 2),
     ],
     ids=["clean", "error", "warning", "warning-fail-on-error", "error-fail-on-error", "exit-zero",
-         "problem-beats-findings", "problem-beats-exit-zero"],
+         "problem-beats-findings", "problem-beats-exit-zero", "syntax-error-beats-findings", "syntax-error-beats-exit-zero"],
 )  # fmt: skip
 def test_exit_status_means_one_thing(cli, tmp_path, target_venv, tree, args, status):
     result = cli(*args, "--python", target_venv.python, cwd=make_tree(tmp_path, tree))

@@ -73,6 +73,8 @@ def test_shadowed_import_has_the_documented_shape(verify_json, tmp_path, target_
         },
         "predicted_error": "ModuleNotFoundError: No module named 'demopkg.models'; 'demopkg' is not a package",
         "fix": "rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
+        "code": "SC101",
+        "via": [],
         "guarded": False,
         "required_by": [],
     }
@@ -153,6 +155,7 @@ def test_pythonpath_and_safe_path(cli, tmp_path, target_venv):
     [
         pytest.param({}, ["nope.py"], "nope.py: no such file", id="missing-script"),
         pytest.param({"t.py": "import (\n"}, ["t.py"], "t.py:", id="syntax-error"),
+        pytest.param({"t.py": "import m\n", "m.py": "def (:\n"}, ["t.py"], "m.py:1: syntax error", id="syntax-error-in-local-module"),
         pytest.param({"t.py": b"# coding: nope\n"}, ["t.py"], "cannot decode", id="undecodable"),
         pytest.param({}, ["-m", "nothere_xyz"], "No module named nothere_xyz", id="missing-module"),
         pytest.param({}, ["-m", ""], "No module named ", id="empty-module-name"),
@@ -262,12 +265,15 @@ def test_broken_distribution_metadata_is_reported_and_exits_2(run, tmp_path):
 
 
 def test_an_unparsable_module_costs_only_itself(run, tmp_path, target_venv):
-    # The script's other imports are still predicted; the broken file is one note on stderr.
-    make_tree(tmp_path, {"t.py": "import m\nimport demopkg.models\n", "m.py": "def (:\n", "demopkg.py": ""})
+    # The target's Python rejects m.py too: one error line and exit 2, yet the script's other
+    # imports are still predicted, and m.py's own imports (read by tokens) still count.
+    make_tree(tmp_path, {"t.py": "import m\nimport demopkg.models\n", "m.py": "import demosingle\ndef (:\n", "demopkg.py": "", "demosingle.py": ""})
     code, out, err = run(tmp_path, "t.py", "--format", "json", "--python", target_venv.python)
-    assert code == 1 and err.count("\n") == 1 and err.startswith("shadowcheck: note: m.py:") and "(line 1)" in err
-    statuses = {(i["module"], i["status"]) for i in json.loads(out)["imports"]}
-    assert statuses == {("m", "ok"), ("demopkg.models", "shadowed")}
+    assert code == 2 and err.count("\n") == 1 and err.startswith("shadowcheck: error: m.py:2: syntax error: invalid syntax"), err
+    document = json.loads(out)
+    assert document["problems"] == [{"path": "m.py", "line": 2, "message": document["problems"][0]["message"]}]
+    statuses = {(i["module"], i["status"], i["path"]) for i in document["imports"]}
+    assert statuses == {("m", "ok", "t.py"), ("demopkg.models", "shadowed", "t.py"), ("demosingle", "shadowed", "m.py")}
 
 
 # --- the text report ---------------------------------------------------------------------------
@@ -286,13 +292,13 @@ def test_text_groups_each_problem_module_and_summarises_the_rest(run, tmp_path, 
     assert code == 1, err
     lines = out.splitlines()
     assert lines[:13] == [
-        "shadowed demopkg -> demopkg.py (project)",
+        "shadowed demopkg -> demopkg.py (project) [SC101]",
         "    hides: 'demopkg' from demo-pkg 1.0 (…/site-packages/demopkg/__init__.py)",
         "    train.py:2 `from demopkg.models import Sequential` will fail: ModuleNotFoundError: "
         "No module named 'demopkg.models'; 'demopkg' is not a package",
         "    train.py:3 `import demopkg` imports demopkg.py instead",
         "    fix: rename demopkg.py (e.g. to demopkg_experiments.py) so that 'demopkg' imports demo-pkg 1.0",
-        "shadowed demosingle -> demosingle.py (project)",
+        "shadowed demosingle -> demosingle.py (project) [SC101]",
         "    hides: 'demosingle' from demo-single 2.0 (…/site-packages/demosingle.py)",
         "    imported by: demo-pkg 1.0 (their Requires-Dist), and any other import of it in this run",
         "    fix: rename demosingle.py (e.g. to demosingle_experiments.py) so that 'demosingle' imports demo-single 2.0",

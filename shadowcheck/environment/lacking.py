@@ -39,7 +39,7 @@ def describe_lacking(lacking: Lacking, suggest: bool) -> str:
     if len(lacking.missing) > 3:
         shown += f" and {len(lacking.missing) - 3} more"
     what = (
-        f"the {lacking.wanted} modules {lacking.source} import"
+        f"the {lacking.wanted} third-party modules the project imports"
         if lacking.source == "the project's imports"
         else f"the {lacking.wanted} distributions {lacking.source} declare{'s' if ' and ' not in lacking.source else ''}"
     )

@@ -6,8 +6,9 @@ import names, paths and files, never findings.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,9 +19,10 @@ from shadowcheck.fix.diff import render_diff
 from shadowcheck.fix.model import FixError, FixPlan, Target
 from shadowcheck.fix.names import names_in_use
 from shadowcheck.fix.plan import plan_fixes
-from shadowcheck.ftypes import Report
+from shadowcheck.fix.report import fix_from_plan
+from shadowcheck.ftypes import Finding, Fix, Report
 from shadowcheck.paths import relative
-from shadowcheck.source.tree import walk
+from shadowcheck.source.tree import Project, walk
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,46 @@ def parse_rename(values: tuple[str, ...]) -> dict[str, str]:
     return renames
 
 
+def target_for(finding: Finding, cwd: Path, new_name: str | None = None) -> Target:
+    """The rename a finding asks for: its file (a package as its directory), to ``new_name``
+    or else the name its help suggests (``Finding.rename_to``, which fix.names chose)."""
+    path = Path(os.path.abspath(cwd / finding.path))
+    if path.name.startswith("__init__."):
+        path = path.parent
+    kind = finding.shadows.kind if finding.shadows else "third-party"
+    suggested = finding.rename_to.rstrip("/").partition(".")[0] if finding.rename_to else None
+    return Target(finding.module, path, new_name or suggested, kind)
+
+
+def fixes_for(
+    findings: Iterable[Finding], project: Project, taken: Container[str], cwd: Path, data: Callable[[Path], bytes]
+) -> list[Finding]:
+    """Each finding with the Fix that --fix would apply to it alone, None where --fix would
+    refuse (check's JSON and SARIF carry it). ``data`` gives a file's bytes (check's store
+    holds them): only the files that mention the module are handed to the plan."""
+    files = (*project.python_files, *project.notebooks)
+    fixed = []
+    for finding in findings:
+        needle = finding.module.rpartition(".")[2].encode()
+        mentioning = [file for file in files if needle in data(file)]
+        try:
+            plan = plan_fixes(
+                project.root, [target_for(finding, cwd)], mentioning,
+                taken=taken, excluded=project.excluded, allow_dirty=True,  # nothing is written
+            )  # fmt: skip
+            fix: Fix | None = fix_from_plan(plan, cwd)
+        except FixError:
+            fix = None
+        fixed.append(dataclasses.replace(finding, fix=fix))
+    return fixed
+
+
 def _targets(report: Report, renames: Mapping[str, str], cwd: Path) -> list[Target]:
     targets: dict[Path, Target] = {}
     for finding in report.findings:
-        path = Path(os.path.abspath(cwd / finding.path))
-        if path.name.startswith("__init__."):
-            path = path.parent
-        kind = finding.shadows.kind if finding.shadows else "third-party"
         new = renames.get(finding.module)
-        targets.setdefault(path, Target(finding.module, path, new.rpartition(".")[2] if new else None, kind))
+        target = target_for(finding, cwd, new.rpartition(".")[2] if new else None)
+        targets.setdefault(target.local_path, target)
     unknown = sorted(set(renames) - {t.module for t in targets.values()})
     if unknown:
         raise FixError(f"--rename {unknown[0]}=...: nothing in this project shadows `{unknown[0]}`")

@@ -20,6 +20,9 @@ REPORTERS: dict[str, Writer] = {
     "concise": concise.write,
 }
 
+# The formats that carry each finding's fix (check computes fixes only for these).
+FIX_FORMATS = frozenset({"json", "sarif"})
+
 # --statistics: ruff's tab-separated table, or a JSON list; a count per rule means nothing to a
 # SARIF viewer or to Actions annotations, so those formats have none (as in ruff).
 STATISTICS: dict[str, Writer] = {
@@ -28,4 +31,4 @@ STATISTICS: dict[str, Writer] = {
     "json": statistics.write_json,
 }
 
-__all__ = ["REPORTERS", "STATISTICS", "Display", "Writer"]
+__all__ = ["FIX_FORMATS", "REPORTERS", "STATISTICS", "Display", "Writer"]

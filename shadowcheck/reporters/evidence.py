@@ -12,6 +12,24 @@ TEXT_IMPORTERS = 5  # under a finding in `text`, unless --all-importers
 MESSAGE_IMPORTERS = 3  # inside a github annotation's or a SARIF result's message
 
 
+def place(path: str, line: int, cell: int | None = None) -> str:
+    """`train.py:3`, or in a notebook `explore.ipynb:cell 3:2` (the line counts within the cell,
+    as Jupyter, VS Code and ruff count it)."""
+    return f"{path}:cell {cell}:{line}" if cell is not None else f"{path}:{line}"
+
+
+def importer_place(importer: Importer) -> str:
+    return place(importer.path, importer.line, importer.cell)
+
+
+def via(importer: Importer) -> str:
+    """` (via cli.py:2 -> util.py:5)`: the imports from the run's script to the statement, by
+    place only (JSON has their statements); empty when the script holds the statement."""
+    if not importer.chain:
+        return ""
+    return " (via " + " -> ".join(place(step.path, step.line) for step in importer.chain) + ")"
+
+
 def importer_line(finding: Finding, importer: Importer) -> str:
     """`train.py:3 `import keras.models` will fail: ModuleNotFoundError: ...`, as `text` words it."""
     outcome = (
@@ -19,7 +37,7 @@ def importer_line(finding: Finding, importer: Importer) -> str:
         if importer.predicted_error
         else f"imports {finding.path} instead"
     )
-    return f"{importer.path}:{importer.line} `{importer.statement}` {outcome}"
+    return f"{importer_place(importer)} `{importer.statement}` {outcome}{via(importer)}"
 
 
 def more(hidden: int) -> str:

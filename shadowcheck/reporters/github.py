@@ -1,5 +1,6 @@
 """`--output-format github`: GitHub Actions workflow commands, one annotation per finding and
-one per problem that left the run incomplete (an unreadable file is annotated where it is).
+one per problem that left the run incomplete (an unreadable file is annotated where it is), and
+a notice on each file read only in part.
 
 `::error file=keras.py,line=1,col=1,title=SC101 shadows-installed-package::message`
 """
@@ -42,15 +43,16 @@ def command(finding: Finding, path: str | None = None) -> str:
     return _command(level, properties, "\n".join((finding.message, *details(finding))))
 
 
-def problem_command(problem: Problem, root: str, cwd: str) -> str:
-    """An annotation for what left the run incomplete, on its file when it has one."""
+def problem_command(problem: Problem, root: str, cwd: str, level: str = "error") -> str:
+    """An annotation for what left the run incomplete (or, a `notice`, a file read only in
+    part), on its file when it has one."""
     properties = {}
     if problem.path is not None:
         properties["file"] = from_repository_root(relative(problem.path, cwd), root, cwd) or problem.path
         if problem.line:
             properties["line"] = str(problem.line)
     properties["title"] = "shadowcheck"
-    return _command("error", properties, problem.shown(cwd))
+    return _command(level, properties, problem.shown(cwd))
 
 
 def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
@@ -59,3 +61,5 @@ def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
         stream.write(command(finding, from_repository_root(finding.path, root, cwd)) + "\n")
     for problem in report.problems:
         stream.write(problem_command(problem, root, cwd) + "\n")
+    for note in report.notes:
+        stream.write(problem_command(note, root, cwd, "notice") + "\n")

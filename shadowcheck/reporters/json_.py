@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Finding, Problem, Report, Shadowed
+from shadowcheck.fix.report import fix_to_json
+from shadowcheck.ftypes import Finding, Importer, Problem, Report, Shadowed, Step
 from shadowcheck.paths import relative
 from shadowcheck.reporters.display import Display
 
@@ -31,11 +32,28 @@ def shadowed_to_dict(shadows: Shadowed) -> dict:
 
 
 def problem_to_dict(problem: Problem, cwd: str) -> dict:
-    """A problem that left the run incomplete: its file relative to ``cwd`` like a finding's."""
+    """A problem that left the run incomplete, or a note on a file read only in part: its file
+    relative to ``cwd`` like a finding's."""
     return {
         "path": None if problem.path is None else relative(problem.path, Path(cwd)),
         "line": problem.line,
         "message": problem.message,
+    }
+
+
+def step_to_dict(step: Step) -> dict:
+    """One import on the way from a run's script to a statement (check's chain, verify's via)."""
+    return {"path": step.path, "line": step.line, "statement": step.statement}
+
+
+def importer_to_dict(importer: Importer) -> dict:
+    return {
+        "path": importer.path,
+        "line": importer.line,
+        "cell": importer.cell,
+        "statement": importer.statement,
+        "predicted_error": importer.predicted_error,
+        "chain": [step_to_dict(s) for s in importer.chain],
     }
 
 
@@ -52,16 +70,11 @@ def finding_to_dict(finding: Finding) -> dict:
         "message": finding.message,
         "import_root": finding.root,
         "shadows": None if shadows is None else shadowed_to_dict(shadows),
-        "importers": [
-            {
-                "path": i.path,
-                "line": i.line,
-                "statement": i.statement,
-                "predicted_error": i.predicted_error,
-            }
-            for i in finding.importers
-        ],
+        "importers": [importer_to_dict(i) for i in finding.importers],
+        "runs": list(finding.runs),
         "help": finding.help,
+        "rename_to": finding.rename_to,
+        "fix": None if finding.fix is None else fix_to_json(finding.fix),
     }
 
 
@@ -74,11 +87,13 @@ def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
         "root": report.root,
         "findings": [finding_to_dict(f) for f in report.findings],
         "problems": [problem_to_dict(p, cwd) for p in report.problems],
+        "notes": [problem_to_dict(n, cwd) for n in report.notes],
         "summary": {
             "files": report.files,
             "errors": report.errors,
             "warnings": report.warnings,
             "problems": len(report.problems),
+            "notes": len(report.notes),
         },
     }
     json.dump(document, stream, indent=2)

@@ -17,7 +17,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 from shadowcheck import __version__
-from shadowcheck.ftypes import Finding, Problem, Report, Severity
+from shadowcheck.fix.report import SARIF_COLUMN_KIND, fix_to_sarif
+from shadowcheck.ftypes import Finding, Importer, Problem, Report, Severity
 from shadowcheck.paths import from_repository_root, relative, repository_root
 from shadowcheck.reporters import rule_doc
 from shadowcheck.reporters.display import Display
@@ -101,22 +102,57 @@ def result(finding: Finding, rule_index: int | None, locator: _Locator) -> dict:
             },
         }
     )
-    if finding.importers:
+    shown = finding.importers[:MAX_RELATED_LOCATIONS]
+    if shown:
         entry["relatedLocations"] = [
-            {
-                "id": number,
-                "physicalLocation": locator.physical(importer.path, importer.line),
-                "message": {"text": printable(importer_line(finding, importer))},
-            }
-            for number, importer in enumerate(finding.importers[:MAX_RELATED_LOCATIONS], start=1)
+            {"id": number, **importer_location(importer, locator), "message": {"text": printable(importer_line(finding, importer))}}
+            for number, importer in enumerate(shown, start=1)
         ]
+    flows = [code_flow(finding, importer, locator) for importer in shown if importer.chain]
+    if flows:
+        entry["codeFlows"] = flows
+    if finding.fix is not None:
+        fix = fix_to_sarif(finding.fix, locator.artifact)
+        if fix is not None:
+            entry["fixes"] = [fix]
+    properties = {"runs": list(finding.runs), "renameTo": finding.rename_to}
+    properties = {key: value for key, value in properties.items() if value}
+    if properties:
+        entry["properties"] = properties
     return entry
+
+
+def importer_location(importer: Importer, locator: _Locator) -> dict:
+    """Where an importing statement is. A notebook cell's line is not a line of the .ipynb
+    file (JSON, each cell a list of strings), and SARIF has no cells: the location is the
+    notebook without a region, and `properties` say the cell and the line within it."""
+    if importer.cell is None:
+        return {"physicalLocation": locator.physical(importer.path, importer.line)}
+    return {
+        "physicalLocation": locator.physical(importer.path, 0),
+        "properties": {"cell": importer.cell, "lineInCell": importer.line},
+    }
+
+
+def code_flow(finding: Finding, importer: Importer, locator: _Locator) -> dict:
+    """The imports from a run's script to the statement that meets the shadow, as SARIF's
+    thread flow: viewers step through them ("show paths" in code scanning)."""
+    steps = [
+        {"location": {"physicalLocation": locator.physical(step.path, step.line), "message": {"text": printable(f"`{step.statement}`")}}}
+        for step in importer.chain
+    ]
+    last = {**importer_location(importer, locator), "message": {"text": printable(importer_line(finding, importer))}}
+    script = importer.chain[0].path
+    return {
+        "message": {"text": printable(f"python {script} imports `{finding.module}` through its own imports")},
+        "threadFlows": [{"locations": [*steps, {"location": last}]}],
+    }
 
 
 def document(report: Report) -> dict:
     locator = _Locator(report)
     rule_indices = {rule.code: index for index, rule in enumerate(ALL_RULES)}
-    return {
+    document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -131,24 +167,30 @@ def document(report: Report) -> dict:
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": Path(locator.root).as_uri().rstrip("/") + "/"}},
-                "invocations": [invocation(report.problems, locator)],
+                "invocations": [invocation(report.problems, locator, report.notes)],
                 "results": [result(f, rule_indices.get(f.code), locator) for f in report.findings],
             }
         ],
     }
+    if any("fixes" in r for r in document["runs"][0]["results"]):
+        # A fix's columns count code points: say so, or consumers may count UTF-16 units.
+        document["runs"][0]["columnKind"] = SARIF_COLUMN_KIND
+    return document
 
 
-def invocation(problems: tuple[Problem, ...], locator: _Locator) -> dict:
+def invocation(problems: tuple[Problem, ...], locator: _Locator, notes: tuple[Problem, ...] = ()) -> dict:
     """The run itself: unsuccessful, with a notification each, when a problem left it incomplete;
-    a problem about a file points at it."""
+    a file read only in part is a notification of level `note`, which leaves it successful. A
+    problem or note about a file points at it."""
     run: dict = {"executionSuccessful": not problems}
-    if problems:
-        run["toolExecutionNotifications"] = [notification(p, locator) for p in problems]
+    notifications = [notification(p, locator) for p in problems] + [notification(n, locator, "note") for n in notes]
+    if notifications:
+        run["toolExecutionNotifications"] = notifications
     return run
 
 
-def notification(problem: Problem, locator: _Locator) -> dict:
-    entry: dict = {"level": "error", "message": {"text": printable(problem.shown(locator.cwd))}}
+def notification(problem: Problem, locator: _Locator, level: str = "error") -> dict:
+    entry: dict = {"level": level, "message": {"text": printable(problem.shown(locator.cwd))}}
     if problem.path is not None:
         shown = relative(problem.path, Path(locator.cwd))
         entry["locations"] = [{"physicalLocation": locator.physical(shown, problem.line or 0)}]

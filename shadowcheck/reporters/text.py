@@ -7,7 +7,8 @@ from typing import TextIO
 from shadowcheck.ftypes import Finding, Report, Severity
 from shadowcheck.reporters.display import Display
 from shadowcheck.reporters.escape import one_line
-from shadowcheck.reporters.evidence import TEXT_IMPORTERS, importer_line, more, shown_importers
+from shadowcheck.rules.base import NAMED_RUNS
+from shadowcheck.reporters.evidence import TEXT_IMPORTERS, importer_line, importer_place, more, shown_importers
 
 BOLD, RED, YELLOW, CYAN, DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
@@ -50,11 +51,13 @@ def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
         stream.write(headline(finding, color) + "\n")
         shown, hidden = shown_importers(finding, limit)
         for importer in shown:
-            where = one_line(f"{importer.path}:{importer.line}")
+            where = one_line(importer_place(importer))
             line = one_line(importer_line(finding, importer))
             stream.write(f"    {paint(where, CYAN, color)}{line[len(where):]}\n")
         if hidden:
             stream.write(f"    {paint(more(hidden), DIM, color)} (--all-importers lists them)\n")
+        if len(finding.runs) > NAMED_RUNS:  # the message names the first few
+            stream.write(f"    {paint('runs:', DIM, color)} {one_line(', '.join(finding.runs))}\n")
         if finding.help:
             stream.write(f"    {paint('help:', DIM, color)} {one_line(finding.help)}\n")
     stream.write(summary(report) + "\n")

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from shadowcheck import __version__
 from shadowcheck.reporters.display import Display
-from shadowcheck.reporters.json_ import SCHEMA_VERSION, problem_to_dict, shadowed_to_dict
+from shadowcheck.reporters.json_ import SCHEMA_VERSION, problem_to_dict, shadowed_to_dict, step_to_dict
 from shadowcheck.verify import Verification, VerifiedImport
 
 
@@ -28,6 +28,8 @@ def import_to_dict(record: VerifiedImport) -> dict:
         "shadows": None if shadows is None else {"module": record.shadowed_module, **shadowed_to_dict(shadows)},
         "predicted_error": record.predicted_error,
         "fix": record.fix,
+        "code": record.code,
+        "via": [step_to_dict(step) for step in record.via],
         "required_by": [{"name": n, "version": v} for n, v in record.importers],
     }
 
@@ -41,11 +43,13 @@ def write(verification: Verification, stream: TextIO, display: Display = Display
         "sys_path": list(verification.sys_path),
         "imports": [import_to_dict(r) for r in verification.imports],
         "problems": [problem_to_dict(p, os.getcwd()) for p in verification.problems],
+        "notes": [problem_to_dict(n, os.getcwd()) for n in verification.notes],
         "summary": {
             "imports": len(verification.imports),
             "errors": verification.errors,
             "warnings": verification.warnings,
             "problems": len(verification.problems),
+            "notes": len(verification.notes),
         },
     }
     json.dump(document, stream, indent=2)

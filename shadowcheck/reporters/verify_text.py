@@ -21,6 +21,7 @@ from shadowcheck.paths import is_inside, relative
 from shadowcheck.reporters.display import Display
 from shadowcheck.reporters.escape import one_line
 from shadowcheck.reporters.text import BOLD, CYAN, DIM, RED, YELLOW, paint, plural
+from shadowcheck.ftypes import IMPORTS_SHADOW
 from shadowcheck.verify import Verification, VerifiedImport
 
 _STYLE = {"error": RED, "warning": YELLOW, None: DIM}
@@ -52,23 +53,40 @@ def _resolved(record: VerifiedImport, shown: _Paths) -> str:
     return shown(record.origin) if os.path.isabs(record.origin) else record.origin
 
 
+def _name(record: VerifiedImport) -> str:
+    # An import that meets a shadow through its own imports is about itself (`inspect`, which
+    # gets the project's token.py); a shadowed one about the name that resolves into the project.
+    return record.module if record.status == IMPORTS_SHADOW else record.shadowed_module or record.module
+
+
 def _header(record: VerifiedImport, shown: _Paths, color: bool) -> str:
     status = record.status if record.severity != "warning" else f"{record.status} (guarded)"
-    name = record.shadowed_module or record.module
     target = "" if record.status == "missing" else f" -> {_resolved(record, shown)} ({record.kind})"
-    return f"{paint(status, _STYLE[record.severity], color)} {paint(name, BOLD, color)}{target}"
+    code = f" [{record.code}]" if record.code else ""
+    return f"{paint(status, _STYLE[record.severity], color)} {paint(_name(record), BOLD, color)}{target}{code}"
 
 
 def _statement(record: VerifiedImport, color: bool) -> str:
-    where = paint(f"{record.path}:{record.line}", CYAN, color)
+    where = paint(f"{record.path}:{record.line}" if record.line is not None else record.path, CYAN, color)
     if record.guarded and record.severity == "warning":
         # The script goes on without it: never "will fail".
         outcome = f"is guarded: {record.predicted_error} is caught and the script goes on"
     elif record.predicted_error:
         outcome = f"will fail: {record.predicted_error}"
+    elif record.status == IMPORTS_SHADOW:
+        outcome = f"gets the project's '{record.shadowed_module}' through its own imports"
     else:
         outcome = f"imports {record.origin and Path(record.origin).name} instead"
     return f"{where} `{record.statement}` {outcome}"
+
+
+def _via(record: VerifiedImport, shown: _Paths) -> str:
+    """`…/inspect.py:33 -> …/dis.py:9 `from token import X``: the imports down to the shadow."""
+    steps = list(record.via)
+    if len(steps) > 1 and (steps[0].path, steps[0].line) == (record.path, record.line):
+        steps = steps[1:]  # the statement itself, shown on the line above
+    places = " -> ".join(f"{shown(step.path)}:{step.line}" for step in steps)
+    return f"{places} `{steps[-1].statement}`"
 
 
 def _scanned(record: VerifiedImport) -> str:
@@ -84,7 +102,7 @@ def _scanned(record: VerifiedImport) -> str:
 def _groups(records: tuple[VerifiedImport, ...]) -> dict[tuple, list[VerifiedImport]]:
     groups: dict[tuple, list[VerifiedImport]] = {}
     for record in records:
-        key = (record.severity, record.status, record.shadowed_module or record.module)
+        key = (record.severity, record.status, _name(record))
         groups.setdefault(key, []).append(record)
     return groups
 
@@ -99,10 +117,14 @@ def _write_problem(records: list[VerifiedImport], stream: TextIO, shown: _Paths,
         origin = shown(shadows.origin) if shadows.origin else "namespace package"
         stream.write(f"    {label('hides')} {one_line(f'{first.shadowed_module!r} from {hidden} ({origin})')}\n")
     for record in records:
-        if record.line is None:
+        if record.line is None and not record.via:
             stream.write(f"    {label('imported by')} {one_line(_scanned(record))}\n")
+        elif record.line is None:  # runpy's own imports, before the module starts
+            stream.write(f"    {one_line(f'{record.statement} will fail: {record.predicted_error}')}\n")
         else:
             stream.write(f"    {one_line(_statement(record, color))}\n")
+        if record.via:
+            stream.write(f"    {label('via')} {one_line(_via(record, shown))}\n")
     for fix in dict.fromkeys(r.fix for r in records if r.fix):
         stream.write(f"    {label('fix')} {one_line(fix)}\n")
 

@@ -8,16 +8,24 @@ runs them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import os
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.fix.names import names_in_use, suggest_name
 from shadowcheck.ftypes import Candidate, Finding, Severity, TargetEnvironment
 
 # What a rule reads: the project's shadows (an Analysis: `check` and `doctor` run it) or the
 # environment itself (doctor's context: only `doctor` runs it).
 PROJECT, ENVIRONMENT = "project", "environment"
+
+
+# Package scripts a finding's message names; the text format lists the rest.
+NAMED_RUNS = 3
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,12 @@ class Analysis:
 
     environment: TargetEnvironment
     candidates: tuple[Candidate, ...] = ()
+    cwd: Path | None = None  # what candidate paths are relative to; None: the working directory
+
+    @functools.cached_property
+    def taken(self) -> frozenset[str]:
+        """Every import name the environment answers to, which a suggested new name avoids."""
+        return names_in_use(self.environment)
 
 
 class Rule:
@@ -75,8 +89,6 @@ class ShadowRule(Rule):
     shadows_kind: ClassVar[str]
     # %-template filled with the candidate's fields (see fields()).
     message: ClassVar[str]
-    # How the rename advice names the suggestion: keras_experiments.py, random_utils.py.
-    suffix: ClassVar[str] = "utils"
 
     def applies(self, candidate: Candidate) -> bool:
         return candidate.shadows.kind == self.shadows_kind
@@ -84,7 +96,7 @@ class ShadowRule(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for candidate in analysis.candidates:
             if self.applies(candidate):
-                yield self.finding(candidate)
+                yield self.finding(candidate, analysis)
 
     def severity(self, candidate: Candidate) -> Severity:
         if not candidate.importers:
@@ -95,8 +107,10 @@ class ShadowRule(Rule):
             return Severity.WARNING
         return Severity.ERROR
 
-    def finding(self, candidate: Candidate) -> Finding:
-        fields = self.fields(candidate)
+    def finding(self, candidate: Candidate, analysis: Analysis) -> Finding:
+        shown = shown_path(candidate.path, candidate.local_is_package)
+        directory = module_directory(candidate.path, analysis.cwd)
+        fields = self.fields(candidate, self.suggestion(candidate.module, shown, analysis.taken, directory))
         return Finding(
             path=candidate.path,
             line=1,
@@ -114,10 +128,8 @@ class ShadowRule(Rule):
             rename_to=fields["suggestion"],
         )
 
-    def fields(self, candidate: Candidate) -> dict[str, str]:
+    def fields(self, candidate: Candidate, suggestion: str) -> dict[str, str]:
         shown = shown_path(candidate.path, candidate.local_is_package)
-        file_name = file_name_of(shown)
-        stem = candidate.module.rpartition(".")[2]
         return {
             "path": shown,
             "module": candidate.module,
@@ -125,13 +137,14 @@ class ShadowRule(Rule):
             "distributions": describe_distributions(candidate.module, candidate.shadows.distributions),
             "origin": candidate.origin_shown,
             "where": self.where(candidate),
-            "file": file_name,
-            "suggestion": f"{stem}_{self.suffix}{file_name[len(stem):]}",
+            "file": file_name_of(shown),
+            "suggestion": suggestion,
         }
 
     def where(self, candidate: Candidate) -> str:
         if candidate.runs:
-            scripts = ", ".join(candidate.runs[:3]) + (f" and {len(candidate.runs) - 3} more" if len(candidate.runs) > 3 else "")
+            named = candidate.runs[:NAMED_RUNS]
+            scripts = ", ".join(named) + (f" and {len(candidate.runs) - len(named)} more" if len(candidate.runs) > NAMED_RUNS else "")
             return f" for {scripts} run by path from {candidate.root}/"
         if candidate.at_project_root:
             return ""
@@ -140,12 +153,18 @@ class ShadowRule(Rule):
         )
         return f" for {what} run from {candidate.root}/"
 
-    def rename_advice(self, path: str, module: str, is_package: bool) -> str:
-        """The help line for renaming the project's module at ``path`` (check and verify)."""
-        shown = shown_path(path, is_package)
-        file_name = file_name_of(shown)
+    def suggestion(self, module: str, shown: str, taken: Container[str], directory: Path | None) -> str:
+        """The file name a rename should give the module shown as ``shown`` (`keras.py`,
+        `keras/`): fix.names.suggest_name's choice with the file's own suffix, so that the help
+        line, the fix in JSON and SARIF, and --fix all name the same file."""
         stem = module.rpartition(".")[2]
-        return self.help % {"file": file_name, "suggestion": f"{stem}_{self.suffix}{file_name[len(stem):]}"}
+        return suggest_name(module, self.shadows_kind, taken, directory) + file_name_of(shown)[len(stem) :]
+
+    def rename_advice(self, path: str, module: str, is_package: bool, taken: Container[str], cwd: Path) -> str:
+        """The help line for renaming the project's module at ``path`` (verify's words)."""
+        shown = shown_path(path, is_package)
+        suggestion = self.suggestion(module, shown, taken, module_directory(path, cwd))
+        return self.help % {"file": file_name_of(shown), "suggestion": suggestion}
 
 
 def shown_path(path: str, is_package: bool) -> str:
@@ -153,6 +172,15 @@ def shown_path(path: str, is_package: bool) -> str:
     if is_package and path.rsplit("/", 1)[-1].startswith("__init__."):
         return path.rsplit("/", 1)[0] + "/" if "/" in path else "./"
     return path
+
+
+def module_directory(path: str, cwd: Path | None) -> Path:
+    """The directory that holds the module at ``path`` (relative to ``cwd``; a package's
+    `__init__` or its directory stands for the package): where a new name must not collide."""
+    absolute = Path(os.path.abspath(os.path.join(cwd or os.getcwd(), path)))
+    if absolute.name.startswith("__init__."):
+        absolute = absolute.parent
+    return absolute.parent
 
 
 def file_name_of(shown: str) -> str:

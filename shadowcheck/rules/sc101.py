@@ -8,7 +8,6 @@ class ShadowsInstalledPackage(ShadowRule):
     code = "SC101"
     name = "shadows-installed-package"
     shadows_kind = "third-party"
-    suffix = "experiments"
     summary = "A project module hides an installed package from the scripts that run beside it."
     description = (
         "Python puts the directory of the script it runs (or the working directory, for "

@@ -6,7 +6,6 @@ class ShadowsStdlibModule(ShadowRule):
     code = "SC102"
     name = "shadows-stdlib-module"
     shadows_kind = "stdlib"
-    suffix = "utils"
     summary = "A project module hides a standard-library module from the scripts that run beside it."
     description = (
         "A file named like a standard-library module (random.py, queue.py, token.py) in a "

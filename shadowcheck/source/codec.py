@@ -25,13 +25,14 @@ def encode(facts: SourceImports) -> list:
         facts.partial,
         list(facts.unreadable),
         list(facts.attribute_cells),
+        None if facts.syntax_error is None else list(facts.syntax_error),
     ]  # fmt: skip
 
 
 def decode(value: object) -> SourceImports:
     """The facts `encode` gave; ValueError for anything else."""
     try:
-        imports, defined, attributes, shebang, guard, partial, unreadable, cells = _list(value, 8)
+        imports, defined, attributes, shebang, guard, partial, unreadable, cells, syntax = _list(value, 9)
         return SourceImports(
             tuple(_statement(s) for s in _list(imports)),
             None if defined is None else {_str(k): _int(v) for k, v in _dict(defined).items()},
@@ -41,6 +42,7 @@ def decode(value: object) -> SourceImports:
             partial=_optional(partial, _str),
             unreadable=tuple(_int(line) for line in _list(unreadable)),
             attribute_cells=tuple(_int(cell) for cell in _list(cells)),
+            syntax_error=None if syntax is None else _syntax_error(syntax),
         )
     except (TypeError, AttributeError) as error:
         raise ValueError(str(error)) from None
@@ -53,6 +55,11 @@ def _statement(value: object) -> ImportStatement:
         _optional(alias, _str), _bool(guarded), _bool(checking), _bool(dynamic), _bool(in_function),
         _optional(cell, _int),
     )  # fmt: skip
+
+
+def _syntax_error(value: object) -> tuple[int, str]:
+    line, message = _list(value, 2)
+    return _int(line), _str(message)
 
 
 def _guard(value: object) -> MainGuard:

@@ -60,6 +60,11 @@ class SourceImports:
     unreadable: tuple[int, ...] = ()
     # Notebooks: the cell of each entry of `attributes` (whose lines count within their cell).
     attribute_cells: tuple[int, ...] = ()
+    # Why `partial`, when the running parser rejected the source as invalid syntax: (line, the
+    # parser's message); line 0 when it gave none. None for a file read by tokens for its size
+    # or nesting depth, which CPython compiles, and for notebooks (a broken cell costs only
+    # itself). Whether that is an error depends on the target's version (source/store.py).
+    syntax_error: tuple[int, str] | None = None
 
     def imported_modules(self) -> frozenset[str]:
         """Every module an absolute import here names, parents included: `import a.b` names

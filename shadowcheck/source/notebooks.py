@@ -72,6 +72,8 @@ def read_cells(cells: list, path: Path) -> SourceImports:
         read = parse_source(source, path)
         imports.extend(dataclasses.replace(statement, cell=number) for statement in read.imports)
         if read.partial:
+            # A cell's syntax error is not the notebook's: the kernel runs the other cells, so
+            # it stays in `partial` (a note) and never becomes `syntax_error`.
             partial.append(f"cell {number}: {read.partial}")
         if read.unreadable:
             lines = ", ".join(map(str, read.unreadable))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import io
 import os
 import sys
@@ -39,18 +40,22 @@ _STACK_PER_SOURCE_BYTE = 128
 
 def parse_source(source: str, path: Path) -> SourceImports:
     """The imports of one Python source: by its syntax tree, else by its tokens (`partial`)."""
+    syntax_error: tuple[int, str] | None = None
     try:
         tree = _parse(source, path)
     except SyntaxError as error:  # IndentationError and TabError too
         where = f" (line {error.lineno})" if error.lineno else ""
         reason = f"{_this_python()} cannot parse it: {error.msg}{where}"
+        syntax_error = (error.lineno or 0, error.msg)
     except (RecursionError, MemoryError):
         reason = f"too deeply nested for the parser of {_this_python()}"
     except ValueError as error:  # "source code string cannot contain null bytes" before 3.12
         reason = f"{_this_python()} cannot parse it: {error}"
+        syntax_error = (0, str(error))  # 3.12 and later call it a SyntaxError; no Python runs it
     else:
         return ast_reader.collect(tree, source)
-    return read_tokens([source.replace("\r\n", "\n").replace("\r", "\n")], reason)
+    facts = read_tokens([source.replace("\r\n", "\n").replace("\r", "\n")], reason)
+    return dataclasses.replace(facts, syntax_error=syntax_error) if syntax_error else facts
 
 
 def _this_python() -> str:

@@ -2,7 +2,9 @@
 
 Both `check` and `verify` ask one SourceStore; a file that cannot be read or decoded becomes one
 Problem and an empty answer, so one bad file never costs the rest of the run. A file read only
-in part (by its tokens) becomes a note. With the cache on, what was read is kept per file between
+in part (by its tokens) becomes a note, unless the parser rejected its syntax and the target's
+Python is not newer than the one running shadowcheck: that Python will not run it either, which
+is a problem (its imports, read by tokens, still count). With the cache on, what was read is kept per file between
 runs (cache.py) and a warm run reads no file; `read_many` reads what is not cached on several
 processes when there is enough of it.
 """
@@ -10,6 +12,7 @@ processes when there is enough of it.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,10 +25,19 @@ from shadowcheck.source.workers import read_in_processes, worth_processes
 class SourceStore:
     """Each file is read and parsed at most once per run (and, with the cache, once per change)."""
 
-    def __init__(self, use_cache: bool = False, workers: int | None = 1, cache_directory: Path | None = None):
+    def __init__(
+        self,
+        use_cache: bool = False,
+        workers: int | None = 1,
+        cache_directory: Path | None = None,
+        target_version: tuple[int, int] | None = None,
+    ):
         """``use_cache``: keep what was read between runs, in ``cache_directory`` (the user cache
         directory by default). ``workers``: processes for `read_many` (1: this one only; None:
-        one per core this process may use)."""
+        one per core this process may use). ``target_version``: the (major, minor) of the
+        interpreter that will run the files: a syntax error is a problem when it is not newer
+        than the Python running shadowcheck, a note otherwise (and when it is not given)."""
+        self.target_version = target_version
         self._facts: dict[Path, SourceImports | None] = {}
         self._entries: dict[Path, Entry] = {}  # read (cached or by a worker), decoded when asked
         self._modules: dict[Path, frozenset[str]] = {}
@@ -136,14 +148,46 @@ class SourceStore:
             lines = ", ".join(map(str, result.unreadable))
             self._problem(Problem(f"cannot read the import statement at line {lines} ({result.partial})", str(path)))
         elif result.partial:
+            self._read_in_part(path, result)
+
+    def _read_in_part(self, path: Path, result: Entry | SourceImports) -> None:
+        syntax_error = self._syntax_error(path, result)
+        if syntax_error is None or self.target_version is None:
             note = Problem(f"imports read without the parser: {result.partial}", str(path))
-            if note not in self.notes:
-                self.notes.append(note)
+        else:
+            line, message = syntax_error
+            target, running = _shown(self.target_version), _shown(sys.version_info[:2])
+            if tuple(self.target_version) <= sys.version_info[:2]:
+                # The running parser's verdict is the target's: that Python will not run the file.
+                why = f"syntax error: {message} (Python {target} will not run it; its imports were read from its tokens)"
+                self._problem(Problem(why, str(path), line or None))
+                return
+            why = f"cannot judge Python {target} syntax with Python {running}, which rejects it ({message}); its imports were read from its tokens"
+            note = Problem(why, str(path), line or None)
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _syntax_error(self, path: Path, result: Entry | SourceImports) -> tuple[int, str] | None:
+        # A cached entry's summary says only that the file was read in part; why is in its facts,
+        # decoded here (read in part is rare) and kept so that they are decoded once.
+        if isinstance(result, SourceImports):
+            return result.syntax_error
+        try:
+            facts = result.decoded()
+        except ValueError:
+            return None  # imports() reads the file itself when its facts are asked for
+        self._entries.pop(path, None)
+        self._facts[path] = facts
+        return facts.syntax_error
 
     def _problem(self, problem: Problem) -> None:
         # The same unreadable file can be asked for twice (bytes, then imports): one line.
         if problem not in self.problems:
             self.problems.append(problem)
+
+
+def _shown(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version[:2]))
 
 
 def _read(path: Path) -> SourceImports | Problem:
