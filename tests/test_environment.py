@@ -774,3 +774,14 @@ def test_summary_says_when_the_interpreter_lacks_the_declared(target_venv: Venv,
     described = describe_environment(environment, tmp_path)
     how = "--python" if explicit else "$VIRTUAL_ENV"
     assert described == f"{target_venv.python} (Python {'.'.join(map(str, environment.version))}, {how}){clause or ''}"
+
+
+def test_summary_names_two_declaring_files_and_counts_the_rest(target_venv: Venv, tmp_path: Path) -> None:
+    from shadowcheck.environment import describe_environment, project_environment
+
+    files = {f"requirements{suffix}.txt": f"{name}\n" for suffix, name in [("", "keras"), ("-dev", "torch"), ("-gpu", "jax"), ("-tpu", "flax")]}
+    project = make_tree(tmp_path, files)
+    environment = project_environment(target_venv.python, project, {})
+
+    described = describe_environment(environment, tmp_path)
+    assert described.endswith("; it lacks 4 of the 4 distributions requirements-dev.txt, requirements-gpu.txt and 2 more files declare (flax, jax, keras and 1 more)")
