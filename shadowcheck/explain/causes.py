@@ -30,6 +30,7 @@ from shadowcheck.explain.report import (
     SHADOW,
     Explanation,
 )
+from shadowcheck.fix.names import names_in_use
 from shadowcheck.importsystem.finders import MODULE, NAMESPACE, Spec
 from shadowcheck.importsystem.meta_path import ImportSystem, Shadow
 from shadowcheck.paths import is_inside, relative, same_file
@@ -46,6 +47,7 @@ class Explainer:
         self.cwd = cwd
         self.project_root = project_root
         self.frames = frames
+        self.taken = names_in_use(system.environment)  # what a suggested new name must avoid
 
     def explain(self, error: str, reading: ErrorReading) -> Explanation:
         if reading.kind == NOT_A_PACKAGE:
@@ -163,7 +165,7 @@ class Explainer:
             f"{shown} hides {what}: {relative(entry, self.cwd) or '.'} is {place} for this run, before "
             f"{relative(shadow.installed.origin or shadow.installed.search_locations[0], self.cwd)}"
         )
-        fix = f"{rule.rename_advice(shown, shadow.module, shadow.local.kind != MODULE)} so that '{shadow.module}' imports {what}"
+        fix = f"{rule.rename_advice(shown, shadow.module, shadow.local.kind != MODULE, self.taken, self.cwd)} so that '{shadow.module}' imports {what}"
         return Explanation(
             error, True, message, cause=SHADOW, file=shown,
             module=shadow.module, fix=fix, code=rule.code, shadows=shadow.shadowed, evidence=(finding,),
@@ -202,7 +204,7 @@ class Explainer:
                 f"`{reading.module}`: at line {importer.line} it has no `{reading.name}` yet",
                 cause=CIRCULAR, file=file, module=reading.module,
                 fix=(
-                    f"{rule.rename_advice(file, reading.module, spec.kind != MODULE)}, and if you meant the library "
+                    f"{rule.rename_advice(file, reading.module, spec.kind != MODULE, self.taken, self.cwd)}, and if you meant the library "
                     f"`{reading.module}`, {self._advice(reading.module).help}"
                 ),
                 evidence=evidence,

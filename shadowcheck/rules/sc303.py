@@ -12,6 +12,7 @@ from shadowcheck.doctor.path_entries import (
     PathEntry,
 )
 from shadowcheck.environment.import_names import normalize_distribution_name
+from shadowcheck.fix.names import names_in_use
 from shadowcheck.ftypes import Distribution, Finding, Severity
 from shadowcheck.importsystem.finders import MODULE
 from shadowcheck.importsystem.meta_path import Shadow
@@ -114,7 +115,9 @@ class PathShadowing(EnvironmentRule):
             rule_for,  # the rename advice check and verify give
         )
 
-        rename = rule_for(shadow.kind).rename_advice(local, shadow.module, shadow.local.kind != MODULE)
+        rename = rule_for(shadow.kind).rename_advice(
+            local, shadow.module, shadow.local.kind != MODULE, names_in_use(context.environment), context.cwd
+        )
         if entry.origin == PYTHONPATH:
             return f"take {shown} out of PYTHONPATH, or {rename}"
         if entry.origin == PTH and entry.source:
