@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shadowcheck.environment import describe_environment, project_environment
-from shadowcheck.environment.import_names import install_hint
+from shadowcheck.doctor.install import install_advice
 from shadowcheck.fix.names import names_in_use
 from shadowcheck.ftypes import (
     IMPORTS_SHADOW,
@@ -170,10 +170,8 @@ class _Verifier:
             # Installed, yet not on this run's sys.path (-P, another site-packages, ...).
             names = ", ".join(f"{d.name} {d.version} (in {d.location})" for d in known)
             return f"'{top}' is installed as {names}, which this run's sys.path does not reach"
-        hint = install_hint(top)
-        if hint:
-            return f"pip install {hint}  (the distribution that provides '{top}')"
-        return f"install the distribution that provides '{top}' into {self.system.environment.python}'s environment"
+        environment = self.system.environment
+        return install_advice(top, environment, relative(environment.python, self.cwd)).help
 
     def through_installed(self, record: VerifiedImport, met: Met) -> VerifiedImport:
         """An installed import whose own imports meet a project module is not ok."""

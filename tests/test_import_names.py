@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import email.parser
 import re
 import subprocess
@@ -76,7 +77,7 @@ def test_import_names_for_distribution(distribution, expected):
         ("google.protobuf.message", ("protobuf",)),
         ("sklearn.linear_model", ("scikit-learn",)),
         ("google", ()),
-        ("numpy", ()),
+        ("lxml", ()),
         ("CV2", ()),
     ],
     ids=["cv2-canonical-first", "sklearn", "pil", "tensorflow-canonical-first", "attr",
@@ -136,12 +137,13 @@ DISTRIBUTION_FOR_IMPORT_CASES = {
     "google.cloud.bigquery_storage": "google-cloud-bigquery-storage",
     "google.cloud.pubsub_v1": "google-cloud-pubsub",
     "vertexai": "google-cloud-aiplatform",
+    "tqdm": "tqdm",  # same name, listed for the hint
+    "sentencepiece": "sentencepiece",
 }
 
 # No-op cases: names the table does not list are not guessed.
 NOT_LISTED = {
     "lxml": "same name as its distribution, so not in the table",
-    "sentencepiece": "same name as its distribution, so not in the table",
     "utils": "most often a project module, rarely the distribution of that name",
     "google": "a namespace many distributions share",
     "google.cloud": "a namespace many distributions share",
@@ -318,3 +320,16 @@ def check_published(distributions: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(check_published(sys.argv[1:]))
+
+
+def test_the_table_lists_each_distribution_once() -> None:
+    # A dict literal keeps the last of two equal keys in silence: the first entry would be lost.
+    from shadowcheck.environment import import_names as table
+
+    source = Path(table.__file__).read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "DISTRIBUTION_IMPORT_NAMES":
+            keys = [k.value for k in node.value.keys]
+            assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+            return
+    raise AssertionError("DISTRIBUTION_IMPORT_NAMES not found")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_tree
+from conftest import create_venv, make_tree
 from shadowcheck.verify import REFERENCE_SCRIPT
 
 
@@ -121,8 +121,22 @@ def test_missing_import_names_the_distribution(run, tmp_path, target_venv):
     assert out.splitlines()[:3] == [
         "missing sklearn",
         "    train.py:1 `import sklearn` will fail: ModuleNotFoundError: No module named 'sklearn'",
-        "    fix: pip install scikit-learn  (the distribution that provides 'sklearn')",
+        f"    fix: install scikit-learn: `{target_venv.python} -m pip install scikit-learn`",
     ]
+
+
+@pytest.mark.parametrize("made_by_uv", [True, False], ids=["uv-environment", "pip-environment"])
+def test_missing_import_gets_the_environments_install_command(run, tmp_path, made_by_uv):
+    # An environment uv made usually has no pip: its command is uv's.
+    venv = create_venv(tmp_path / "venv")
+    if made_by_uv:
+        with open(venv.path / "pyvenv.cfg", "a", encoding="utf-8") as config:
+            config.write("uv = 0.13.9\n")
+    project = make_tree(tmp_path / "project", {"train.py": "import tqdm\n"})
+    code, out, _ = run(project, "train.py", "--python", venv.python)
+    command = f"uv pip install --python {venv.python} tqdm" if made_by_uv else f"{venv.python} -m pip install tqdm"
+    assert code == 1
+    assert f"    fix: install tqdm: `{command}`" in out.splitlines()
 
 
 def test_python_m_resolves_relative_imports(verify_json, tmp_path, target_venv):
@@ -305,7 +319,8 @@ def test_text_groups_each_problem_module_and_summarises_the_rest(run, tmp_path, 
         "missing (guarded) nothere_xyz",
         "    train.py:5 `import nothere_xyz` is guarded: ModuleNotFoundError: No module named 'nothere_xyz' "
         "is caught and the script goes on",
-        f"    fix: install the distribution that provides 'nothere_xyz' into {target_venv.python}'s environment",
+        "    fix: install the distribution that provides `nothere_xyz` (shadowcheck's table does not list one, and a "
+        "distribution's name often differs from its import name)",
         "ok: 2 imports resolve as intended (json, demons.functools); --show-ok lists them",
     ]
     assert lines[13].startswith("3 of 6 imports will fail running train.py with ")

@@ -162,6 +162,36 @@ DISTRIBUTION_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "gitpython": ("git",),
     "python-slugify": ("slugify",),
     "djangorestframework": ("rest_framework",),
+    # --- the name to install is the import name -----------------------------------------------
+    # The default rule gets these right; they are listed so that a missing import of a package
+    # this common gets its install command, where an unlisted name gets no guess.
+    "numpy": ("numpy",),
+    "pandas": ("pandas",),
+    "scipy": ("scipy",),
+    "seaborn": ("seaborn",),
+    "tqdm": ("tqdm",),
+    "wandb": ("wandb",),
+    "tensorboard": ("tensorboard",),
+    "transformers": ("transformers",),
+    "datasets": ("datasets",),
+    "accelerate": ("accelerate",),
+    "diffusers": ("diffusers",),
+    "peft": ("peft",),
+    "tokenizers": ("tokenizers",),
+    "safetensors": ("safetensors",),
+    "sentencepiece": ("sentencepiece",),
+    "einops": ("einops",),
+    "timm": ("timm",),
+    "torchvision": ("torchvision",),
+    "torchaudio": ("torchaudio",),
+    "keras": ("keras",),
+    "flax": ("flax",),
+    "optuna": ("optuna",),
+    "lightgbm": ("lightgbm",),
+    "omegaconf": ("omegaconf",),
+    "requests": ("requests",),
+    "rich": ("rich",),
+    "click": ("click",),
 }
 
 # How a distribution in the table spells its own name, where that is not its normalized name:
@@ -250,6 +280,3 @@ def distribution_for_import(name: str) -> str | None:
     providers = distributions_for_import_name(name)
     return DISPLAY_NAMES.get(providers[0], providers[0]) if providers else None
 
-
-# verify.py's name for it, until verify.py imports distribution_for_import.
-install_hint = distribution_for_import
