@@ -36,7 +36,7 @@ def install_advice(
     distribution = declared_in = None
     for name in declared.distributions if declared is not None else ():
         if name not in installed and _provides(import_names_for_distribution(name), module):
-            distribution, declared_in = name, ", ".join(declared.sources)
+            distribution, declared_in = name, declared.named
             break
     if distribution is None:
         distribution = distribution_for_import(module)

@@ -77,6 +77,13 @@ class DeclaredDependencies:
     distributions: tuple[str, ...]
 
     @property
+    def named(self) -> str:
+        """The declaring files for a one-line message: Keras has eight, the line names two."""
+        if len(self.sources) <= 2:
+            return " and ".join(self.sources)
+        return f"{self.sources[0]}, {self.sources[1]} and {len(self.sources) - 2} more files"
+
+    @property
     def import_names(self) -> dict[str, tuple[str, ...]]:
         """Each import name the declared distributions provide -> those distributions."""
         providers: dict[str, list[str]] = {}

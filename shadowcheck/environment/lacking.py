@@ -5,7 +5,7 @@ missed in silence; the summary line says so instead (describe_environment)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
 from shadowcheck.environment.declared import DeclaredDependencies
 from shadowcheck.environment.import_names import normalize_distribution_name
@@ -16,14 +16,7 @@ def lacking_declared(environment: TargetEnvironment, declared: DeclaredDependenc
     """The declared distributions ``environment`` does not have, when that is most of them."""
     installed = {normalize_distribution_name(d.name) for d in environment.distributions}
     missing = [name for name in declared.distributions if name not in installed]
-    return lacking_most(missing, len(declared.distributions), _named(declared.sources))
-
-
-def _named(sources: Sequence[str]) -> str:
-    # Keras declares in eight requirements files: the summary line names two.
-    if len(sources) <= 2:
-        return " and ".join(sources)
-    return f"{sources[0]}, {sources[1]} and {len(sources) - 2} more files"
+    return lacking_most(missing, len(declared.distributions), declared.named)
 
 
 def lacking_imports(imported: Collection[str], missing: Collection[str]) -> Lacking | None:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from shadowcheck.doctor.words import joined
+from shadowcheck.environment.declared import DeclaredDependencies
 from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import Distribution, Finding, Importer, Severity
 from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule, Wheel
@@ -64,9 +65,11 @@ class UndeclaredDependency(EnvironmentRule):
             key = normalize_distribution_name(distribution.name)
             imported.setdefault(key, (distribution, []))[1].append(name)
         for distribution, names in imported.values():
-            yield self._finding(context, distribution, _outermost(names), declared.sources)
+            yield self._finding(context, distribution, _outermost(names), declared)
 
-    def _finding(self, context: DoctorContext, distribution: Distribution, names: list[str], sources) -> Finding:
+    def _finding(
+        self, context: DoctorContext, distribution: Distribution, names: list[str], declared: DeclaredDependencies
+    ) -> Finding:
         sites = [site for name in names for site in context.imports.sites(name)]
         sites.sort(key=lambda s: (str(s.file), s.statement.line))
         importers = tuple(
@@ -78,7 +81,7 @@ class UndeclaredDependency(EnvironmentRule):
         label = f"{distribution.name} {distribution.version}"
         modules = joined([f"`{n}`" for n in names])
         message = (
-            f"{modules} comes from {label}, which the project does not declare ({', '.join(sources)}): "
+            f"{modules} comes from {label}, which the project does not declare (in {declared.named}): "
             "it is installed, but not because the project asks for it"
         )
         evidence = [f"{i.path}:{i.line}: {i.statement}" for i in importers[:SHOWN_IMPORTERS]]
@@ -90,7 +93,7 @@ class UndeclaredDependency(EnvironmentRule):
             first.path if first else context.shown(context.project_root),
             distribution.name,
             message,
-            f"declare it in {_where(sources[0])}: `{requirement}`",
+            f"declare it in {_where(declared.sources[0])}: `{requirement}`",
             distributions=((distribution.name, distribution.version),),
             evidence=tuple(evidence),
             importers=importers,
