@@ -157,6 +157,15 @@ def test_undecodable_importer(run, tmp_path):
     _one_line_error(*run(project, ".")[::2], "train.py", "cannot decode")
 
 
+@pytest.mark.parametrize("broken", [True, False], ids=["undecodable-file", "every-file-read"])
+def test_a_run_that_could_not_read_everything_does_not_say_it_passed(run, tmp_path, broken):
+    files = {"train.py": "import json\n", "notes.py": b"x = '\xff'\n" if broken else "x = 1\n"}
+    status, out, _ = run(make_tree(tmp_path, files), ".")
+    assert status == (2 if broken else 0)
+    assert out.startswith("All checks passed") is not broken
+    assert ("1 error above stopped part of the check" in out) is broken
+
+
 def test_unreadable_importer(run, tmp_path):
     # /proc/self/mem is a regular file that fails to read at offset 0, even for root.
     project = make_tree(tmp_path, {"demopkg.py": ""})

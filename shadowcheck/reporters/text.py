@@ -38,10 +38,14 @@ def plural(count: int, word: str) -> str:
 def summary(report: Report) -> str:
     files = plural(report.files, "file")
     using = f" with {report.python_note}" if report.python_note else ""
+    # A run that could not read everything has not passed, whatever it found (exit 2).
+    unchecked = f"; {plural(len(report.problems), 'error')} above stopped part of the check" if report.problems else ""
     if not report.findings:
+        if unchecked:
+            return one_line(f"Nothing shadowed in {files}{using}{unchecked}.")
         return one_line(f"All checks passed: nothing shadowed in {files}{using}.")
     counts = f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}"
-    return one_line(f"Found {plural(len(report.findings), 'problem')} ({counts}) in {files}{using}.")
+    return one_line(f"Found {plural(len(report.findings), 'problem')} ({counts}) in {files}{using}{unchecked}.")
 
 
 def write(report: Report, stream: TextIO, display: Display = Display()) -> None:
