@@ -8,6 +8,7 @@ portions collected until a regular package or module turns up.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,29 @@ class Spec:
 # One listing per directory per process, like FileFinder's _path_cache: the project walk
 # hands over the listings it already made (remember_listings), everything else is listed once.
 _LISTINGS: dict[tuple[str, bool], frozenset[str]] = {}
+# The file type of each path asked about (0: absent), from one stat per path per process:
+# every import root resolves names along the same sys.path entries.
+_TYPES: dict[str, int] = {}
+
+
+def _type(path: str) -> int:
+    found = _TYPES.get(path)
+    if found is None:
+        try:
+            found = stat.S_IFMT(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            found = 0
+        _TYPES[path] = found
+    return found
+
+
+def _isdir(path: str) -> bool:
+    return _type(path) == stat.S_IFDIR
+
+
+def _isfile(path: str) -> bool:
+    # os.path.isfile: a regular file (a FIFO or socket named like a module is none).
+    return _type(path) == stat.S_IFREG
 
 
 def _listing(directory: str, case_ok: bool) -> frozenset[str]:
@@ -64,15 +88,22 @@ def _listing(directory: str, case_ok: bool) -> frozenset[str]:
     return names
 
 
-def remember_listings(directories: Mapping[os.PathLike[str] | str, frozenset[str]]) -> None:
-    """Take directory listings already made (by the project walk) instead of listing again."""
+def remember_listings(
+    directories: Mapping[os.PathLike[str] | str, frozenset[str]], files: Iterable[os.PathLike[str] | str] = ()
+) -> None:
+    """Take directory listings already made (by the project walk) instead of listing again,
+    and what it learnt of ``files``: they are regular files."""
     for directory, names in directories.items():
         _LISTINGS.setdefault((str(directory), False), names)
+        _TYPES.setdefault(str(directory), stat.S_IFDIR)
+    for file in files:
+        _TYPES.setdefault(str(file), stat.S_IFREG)
 
 
 def clear_listing_cache() -> None:
     """Forget directory listings (for a long-running process whose tree changes)."""
     _LISTINGS.clear()
+    _TYPES.clear()
 
 
 def _relax_case() -> bool:
@@ -93,20 +124,20 @@ def find_in_directory(directory: str, name: str, suffixes: Suffixes) -> Spec | N
     is_portion = False
     # A directory beats every module file of the same name, but only if it holds an
     # __init__ that some loader accepts; otherwise it is at most a namespace portion.
-    if key in listing and os.path.isdir(base):
+    if key in listing and _isdir(base):
         package_listing = _listing(base, case_ok)
         for suffix in suffixes.in_loader_order:
             init = "__init__" + suffix
             if (init.lower() if case_ok else init) in package_listing:
                 init_path = os.path.join(base, init)
-                if os.path.isfile(init_path):
+                if _isfile(init_path):
                     return Spec(name, PACKAGE, init_path, (base,))
         is_portion = True
     for suffix in suffixes.in_loader_order:
         candidate = key + (suffix.lower() if case_ok else suffix)
         if candidate in listing:
             full = os.path.join(directory, tail + suffix)
-            if os.path.isfile(full):
+            if _isfile(full):
                 return Spec(name, MODULE, full)
     if is_portion:
         return Spec(name, NAMESPACE, None, (base,))
@@ -118,7 +149,7 @@ def find_on_path(name: str, path: tuple[str, ...] | list[str], suffixes: Suffixe
     namespace package of every portion found, else None."""
     portions: list[str] = []
     for entry in path:
-        if entry != "" and not os.path.isdir(entry):
+        if entry != "" and not _isdir(entry):
             continue  # zip files and missing entries: no FileFinder for them
         spec = find_in_directory(entry or os.getcwd(), name, suffixes)
         if spec is None:
@@ -184,6 +215,14 @@ def resolve(
 
 def module_names_in(directory: str, suffixes: Suffixes) -> set[str]:
     """Every name FileFinder could find in ``directory`` (valid identifiers only)."""
+    # Only keep what a finder really finds there (a directory named like a module file's
+    # stem, a file that is not a regular file, ...).
+    return {n for n in listed_names(directory, suffixes) if find_in_directory(directory, n, suffixes) is not None}
+
+
+def listed_names(directory: str, suffixes: Suffixes) -> set[str]:
+    """The names ``directory``'s listing suggests FileFinder could find there (a superset of
+    module_names_in, known without a stat)."""
     names: set[str] = set()
     for entry in _listing(directory, False):
         for suffix in suffixes.in_loader_order:
@@ -195,6 +234,4 @@ def module_names_in(directory: str, suffixes: Suffixes) -> set[str]:
         else:
             if entry.isidentifier() and entry != "__pycache__":
                 names.add(entry)
-    # Only keep what a finder really finds there (a directory named like a module file's
-    # stem, a file that is not a regular file, ...).
-    return {n for n in names if find_in_directory(directory, n, suffixes) is not None}
+    return names

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck.ftypes import Shadowed
-from shadowcheck.importsystem.finders import MODULE, NAMESPACE, Resolution, Spec, find_on_path, module_names_in, resolve
+from shadowcheck.importsystem.finders import (
+    MODULE, NAMESPACE, Resolution, Spec, find_in_directory, find_on_path, listed_names, resolve,
+)  # fmt: skip
 from shadowcheck.importsystem.installed import STDLIB, Installed
 from shadowcheck.importsystem.runs import Run
 from shadowcheck.paths import same_file
@@ -164,19 +166,23 @@ class ImportSystem:
         directory = entry or os.getcwd()
         found: list[Shadow] = []
         # (name, the directory of ours it was listed in), taken in name order.
-        pending = [(name, directory) for name in sorted(module_names_in(directory, self.suffixes), reverse=True)]
+        pending = [(name, directory) for name in sorted(listed_names(directory, self.suffixes), reverse=True)]
         while pending:
             name, listed_in = pending.pop()
+            # Nothing can be hidden where the environment has nothing of that name: most of a
+            # tree's modules are answered here, with no stat and no resolution.
+            if self.installed.find(name, self.installed_path) is None:
+                continue
+            if find_in_directory(listed_in, name.rpartition(".")[2], self.suffixes) is None:
+                continue  # listed, but nothing a finder finds (a directory named x.py, ...)
             resolution = self.resolve(name)
             spec = resolution.found
             if spec is None:
                 continue
             if spec.kind == NAMESPACE:
-                if self.installed.find(name, self.installed_path) is None:
-                    continue  # nothing to hide: the namespace is the project's alone
                 portion = os.path.join(listed_in, name.rpartition(".")[2])
                 if portion in spec.search_locations:
-                    children = sorted(module_names_in(portion, self.suffixes), reverse=True)
+                    children = sorted(listed_names(portion, self.suffixes), reverse=True)
                     pending.extend((f"{name}.{child}", portion) for child in children)
                 continue
             if self._key(self.entry_of(spec) or "") != self._key(directory):
