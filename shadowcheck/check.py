@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +25,12 @@ from shadowcheck.importsystem.roots import RootIndex
 from shadowcheck.paths import relative
 from shadowcheck.rules import PROJECT_RULES, Analysis, Rule
 from shadowcheck.source.layout import find_project_root
+from shadowcheck.source.scan import EVERY_CODE
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project, walk
 
 # Files read for the project's imports when nothing is declared (a cold read costs ~1.5 ms each).
 IMPORTS_SAMPLE = 200
-
-# `# shadowcheck: ignore` or `# shadowcheck: ignore[SC101, SC102]` on any line of the file.
-_SUPPRESSION = re.compile(rb"#\s*shadowcheck:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,12 @@ class Checker:
         project = walk(root, self.settings.exclude)
         self.settings.progress.advance("files walked", project.file_count)
         self.settings.progress.doing("reading imports")
-        remember_listings(project.directories)
+        remember_listings(project.directories, project.python_files)
         self.sources.problems.extend(project.problems)
+        # Every file's summary at once (on both cores when the tree is large): which modules
+        # it could import, whether it looks runnable; files are parsed only when a shadow
+        # needs them.
+        self.sources.read_many([*project.python_files, *project.notebooks])
         configured = tuple(Path(os.path.abspath(self.cwd / r)) for r in self.settings.roots)
         index = RootIndex(project, self.installed.suffixes, self.sources, configured)
         first_party = FirstPartyIndex(self.environment, self.sources)
@@ -101,13 +102,16 @@ class Checker:
         project runs sit near its top), so that a cold run of a large tree pays a bounded cost."""
         files = [*project.python_files, *project.notebooks]
         sample = sorted(files, key=lambda f: (len(f.parts), f))[:IMPORTS_SAMPLE]
-        self.sources.read_many(sample)
+        # Their exact imports, not their summaries: a summary also names what a comment or a
+        # string says after `import`.
+        self.sources.parse_many(sample)
         local = {f.stem for f in files} | {d.name for d in project.directories}
         environment = self.environment
         imported = {
             name
             for file in sample
-            for name in self.sources.imported_modules(file)
+            if (facts := self.sources.imports(file)) is not None
+            for name in facts.imported_modules()
             if "." not in name and name not in local and name != "__future__"
             and name not in environment.stdlib_module_names and not environment.is_immune(name)
         }  # fmt: skip
@@ -126,16 +130,12 @@ class Checker:
         return self._suppressed(finding)
 
     def _suppressed(self, finding: Finding) -> bool:
+        # `# shadowcheck: ignore` or `# shadowcheck: ignore[SC101, SC102]` on any line of the
+        # file, as its summary read it (scan.py).
         if not finding.path.endswith(".py"):
             return False
-        data = self.sources.data(Path(os.path.abspath(self.cwd / finding.path)))
-        if b"shadowcheck" not in data:
-            return False
-        for match in _SUPPRESSION.finditer(data):
-            codes = match.group(1)
-            if codes is None or finding.code in re.split(r"[\s,]+", codes.decode().strip().upper()):
-                return True
-        return False
+        codes = self.sources.suppressions(Path(os.path.abspath(self.cwd / finding.path)))
+        return codes is not None and (EVERY_CODE in codes or finding.code in codes)
 
 
 def run_check(settings: Settings, cwd: Path | None = None) -> Report:
@@ -157,18 +157,22 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
     findings: set[Finding] = set()
     files: set[Path] = set()
     checked: dict[Path, tuple[list[Finding], Project]] = {}
-    for path, project_root in zip(paths, project_roots):
-        if project_root not in checked:
-            checked[project_root] = checker.check_project(project_root)
-        found, project = checked[project_root]
-        findings.update(f for f in found if _under(cwd / f.path, path))
-        files.update(f for f in (*project.python_files, *project.notebooks) if _under(f, path))
-    if settings.fixes and findings:
-        findings = _with_fixes(findings, checked, checker, cwd)
-    if _imports_decide(environment, project_roots[0]):
-        # Nothing declared says what the project needs: what it imports does.
-        lacking = checker.imports_lacking(checked[project_roots[0]][1])
-        environment = dataclasses.replace(environment, lacking=lacking)
+    try:
+        for path, project_root in zip(paths, project_roots):
+            if project_root not in checked:
+                checked[project_root] = checker.check_project(project_root)
+            found, project = checked[project_root]
+            findings.update(f for f in found if _under(cwd / f.path, path))
+            walked = (*project.python_files, *project.notebooks)
+            files.update(walked if path == project.root else (f for f in walked if _under(f, path)))
+        if settings.fixes and findings:
+            findings = _with_fixes(findings, checked, checker, cwd)
+        if _imports_decide(environment, project_roots[0]):
+            # Nothing declared says what the project needs: what it imports does.
+            lacking = checker.imports_lacking(checked[project_roots[0]][1])
+            environment = dataclasses.replace(environment, lacking=lacking)
+    finally:
+        checker.sources.close()  # what was read is kept for the next run
     return Report(
         tuple(sorted(findings)),
         len(files),

@@ -22,7 +22,7 @@ from shadowcheck.source.cache import FileCache
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.token_reader import read_tokens
 from shadowcheck.source import workers
-from shadowcheck.source.workers import can_fork, read_in_processes
+from shadowcheck.source.workers import can_fork, parse_in_processes, scan_in_processes
 
 MODULE = "import os\nimport json\n\n\ndef f(x):\n    return json.dumps({'x': x, 'cwd': os.getcwd()})\n" * 40
 
@@ -61,14 +61,24 @@ def _paths(root: Path) -> list[Path]:
 
 def _answers(store: SourceStore, paths: list[Path]):
     store.read_many(paths)
-    return [store.imports(p) for p in paths], list(store.problems), list(store.notes)
+    answers = [store.imports(p) for p in paths], list(store.problems), list(store.notes)
+    store.close()  # what was read goes into the cache here
+    return answers
+
+
+def _cached(paths: list[Path], cache: Path | None = None, workers: int = 1) -> None:
+    """One run that scans and parses ``paths`` and keeps both in the cache."""
+    store = SourceStore(use_cache=True, workers=workers, cache_directory=cache)
+    store.parse_many(paths)
+    store.close()
 
 
 @pytest.fixture
 def workers_for_small_trees(monkeypatch):
     """Workers start for any amount of work, so that a small tree is shared out too."""
-    monkeypatch.setattr(workers, "MIN_FILES", 1)
-    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "MIN_PARSE_FILES", 1)
+    monkeypatch.setattr(workers, "MIN_PARSE_BYTES", 0)
+    monkeypatch.setattr(workers, "MIN_SCAN_FILES", 1)
 
 
 def test_answers_are_the_same_with_the_cache_on_or_off_and_with_one_or_two_workers(tmp_path, workers_for_small_trees):
@@ -103,22 +113,25 @@ def test_workers_answer_as_this_process_does(tmp_path):
     paths = _paths(_tree(tmp_path))
     in_process = SourceStore()
     in_process.read_many(paths)
-    answers = read_in_processes(paths, 2)
-    assert set(answers) == set(paths)
+    summaries = scan_in_processes(paths, 2)
+    parsed = parse_in_processes(paths, 2, for_cache=True)
+    assert set(summaries) == set(parsed) == set(paths)
     for path in paths:
+        assert summaries[path] == in_process.summary(path)
         expected = in_process.imports(path)
         if expected is None:
-            assert answers[path] in in_process.problems
+            assert in_process.summary(path).problem is not None
         else:
-            assert answers[path].decoded() == expected
-            assert answers[path].modules == expected.imported_modules()
+            facts, blob = parsed[path]
+            assert facts == expected
+            assert codec.decode(json.loads(zlib.decompress(blob))) == expected
 
 
 def test_a_warm_run_reads_no_file_and_a_changed_file_is_read_again(tmp_path):
     project = make_tree(tmp_path / "project", {"a.py": "import alpha\n", "b.py": "import bravo\n"})
     _settle(project)
     a, b = project / "a.py", project / "b.py"
-    SourceStore(use_cache=True, cache_directory=tmp_path / "cache").read_many([a, b])
+    _cached([a, b], tmp_path / "cache")
     # Same size, same mtime, same inode, other bytes: only a store that reads no file still
     # says what the file said when it was cached.
     stat = a.stat()
@@ -133,16 +146,18 @@ def test_a_warm_run_reads_no_file_and_a_changed_file_is_read_again(tmp_path):
 def test_a_file_just_written_is_not_kept_yet(tmp_path):
     # Its next change could fall within the same tick of the file system's clock.
     path = make_tree(tmp_path / "project", {"a.py": "import alpha\n"}) / "a.py"
-    SourceStore(use_cache=True, cache_directory=tmp_path / "cache").read_many([path])
+    _cached([path], tmp_path / "cache")
     assert FileCache(tmp_path / "cache").lookup([(str(path), path.stat())]) == {}
 
 
 def _hostile_rows(database: Path, path: Path, facts: object, summary: tuple = ("alpha", None, "")) -> None:
+    # summary: (modules, partial, unreadable); the file is not runnable and suppresses nothing.
+    modules, partial, unreadable = summary
     stat = path.stat()
     with sqlite3.connect(database) as db:
         db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (os.fsencode(str(path)), stat.st_size, stat.st_mtime_ns, stat.st_ino, *summary, facts),
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (os.fsencode(str(path)), stat.st_size, stat.st_mtime_ns, stat.st_ino, modules, 0, None, None, partial, unreadable, facts),
         )
 
 
@@ -157,10 +172,18 @@ def _entry(value: object) -> bytes:
     return zlib.compress(json.dumps(value).encode())
 
 
+def _encoded_with(damage) -> list:
+    # What codec.encode writes for `import os`, with one field damaged: every other field valid.
+    encoded = json.loads(json.dumps(codec.encode(read_tokens(["import os\n"], "test"))))
+    damage(encoded)
+    return encoded
+
+
 HOSTILE_ENTRIES = {
     "deeply-nested-json": lambda: zlib.compress(b"[" * 200_000 + b"]" * 200_000),
-    "wrong-types": lambda: _entry([[["os", [], "one", 1, "import os", 0, None, 0, 0, 0, 0, None]], {}, [], False, None, None, [], []]),
-    "bool-for-int": lambda: _entry([[["os", [], True, 1, "import os", 0, None, False, False, False, False, None]], {}, [], False, None, None, [], []]),
+    "wrong-types": lambda: _entry(_encoded_with(lambda e: e[0][0].__setitem__(2, "one"))),
+    "bool-for-int": lambda: _entry(_encoded_with(lambda e: e[0][0].__setitem__(2, True))),
+    "one-field-short": lambda: _entry(_encoded_with(lambda e: e.pop())),
     "wrong-shape": lambda: _entry({"imports": []}),
     "not-zlib": lambda: b"import os",
     "text-not-blob": lambda: "import os",
@@ -181,7 +204,7 @@ def _cached_then_replaced(tmp_path: Path, facts: object, summary: tuple = ("alph
     path = make_tree(tmp_path / "project", {"a.py": "import alpha\n"}) / "a.py"
     _settle(path.parent)
     cache = tmp_path / "cache"
-    SourceStore(use_cache=True, cache_directory=cache).read_many([path])
+    _cached([path], cache)
     (database,) = cache.glob("sources-*.sqlite3")
     _hostile_rows(database, path, facts, summary)
     return path, cache
@@ -247,12 +270,12 @@ def test_a_damaged_or_foreign_database_is_discarded_and_rebuilt(tmp_path, damage
     paths = _paths(_tree(tmp_path / "project"))
     expected = _answers(SourceStore(), paths)
     cache = tmp_path / "cache"
-    SourceStore(use_cache=True, cache_directory=cache).read_many(paths)
+    _cached(paths, cache)
     (database,) = cache.glob("sources-*.sqlite3")
     damage(database)
     assert _answers(SourceStore(use_cache=True, cache_directory=cache), paths) == expected
     if database.is_file():  # rebuilt: the next run finds every file again
-        assert len(FileCache(cache).lookup([(str(p), p.stat()) for p in paths])) == len(paths) - 1  # all but the undecodable latin.py
+        assert len(FileCache(cache).lookup([(str(p), p.stat()) for p in paths])) == len(paths)  # latin.py too: its problem was known from its summary
 
 
 _READ_ALL = """
@@ -264,6 +287,7 @@ paths = [Path(p) for p in sys.argv[2:]]
 store = SourceStore(use_cache=True, workers=int(sys.argv[1]))
 store.read_many(paths)
 print(json.dumps([codec.encode(store.imports(p)) if store.imports(p) else None for p in paths]))
+store.close()
 """
 
 
@@ -292,7 +316,9 @@ while True:
     for path in paths:
         past = time.time_ns() - 10**10 - int.from_bytes(os.urandom(4), "big")
         os.utime(path, ns=(past, past))
-    SourceStore(use_cache=True).read_many(paths)
+    store = SourceStore(use_cache=True)
+    store.parse_many(paths)
+    store.close()
 """
     process = subprocess.Popen([sys.executable, "-c", writer, *paths], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline() == "ready\n"
@@ -328,3 +354,26 @@ def test_check_and_verify_never_import_libcst(tmp_path, target_venv):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stderr.splitlines()[-1] == "False", result.stderr
+
+
+def test_a_warm_check_reads_no_project_file(tmp_path, target_venv, isolated_cache):
+    # Every project file is rewritten after the first run with the same size, modification
+    # time and inode but other imports: a run that read any of them would no longer find
+    # train.py importing the shadow. With the cache off, the same rewrite is seen (the no-op).
+    project = _tree(tmp_path / "project")
+
+    def findings(use_cache: bool):
+        settings = Settings(paths=(project,), python=target_venv.python, use_cache=use_cache, workers=1)
+        return run_check(settings, cwd=project).findings
+
+    cold = findings(True)
+    (finding,) = cold
+    assert "train.py" in {i.path for i in finding.importers}
+    for path in _paths(project):
+        data = path.read_bytes()
+        if b"import demopkg" in data:
+            stat = path.stat()
+            path.write_bytes(data.replace(b"import demopkg", b"import zzzzzzz"))
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert findings(True) == cold
+    assert "train.py" not in {i.path for f in findings(False) for i in f.importers}

@@ -25,6 +25,8 @@ from shadowcheck.importsystem.predict import Predictor, affects
 from shadowcheck.importsystem.roots import ImportRoot, RootIndex
 from shadowcheck.importsystem.runs import root_run
 from shadowcheck.paths import relative
+from shadowcheck.source.facts import RELATIVE
+from shadowcheck.source.scan import ANY
 from shadowcheck.source.store import SourceStore
 
 # Whether a module found in a sys.path entry is the project's own distribution (first_party.py).
@@ -51,21 +53,36 @@ class CandidateFinder:
         self.own_distribution = own_distribution
 
     def of_project(self, index: RootIndex, files: Iterable[Path]) -> list[Candidate]:
-        files_by_root: dict[Path, list[Path]] = {}
+        by_directory: dict[Path, list[Path]] = {}
         for file in files:
-            for file_root in index.roots_of(file):
-                files_by_root.setdefault(file_root.directory, []).append(file)
-        found: list[Candidate] = []
+            by_directory.setdefault(file.parent, []).append(file)
+        files_by_root: dict[Path, list[Path]] = {}
+        for directory, in_directory in by_directory.items():
+            for file_root in index.roots_of(in_directory[0]):
+                files_by_root.setdefault(file_root.directory, []).extend(in_directory)
+        runs: list[tuple[ImportRoot, ImportSystem, list[Shadow]]] = []
         for root in index.roots:
             system = ImportSystem(root_run(self.environment, root.directory), self.installed, own=self.own_distribution)
             shadows = system.shadows_in(str(root.directory))
-            if not shadows:
-                continue
-            predictor = self._predictor(system)
+            if shadows:
+                runs.append((root, system, shadows))
+        # The files any shadow needs parsed, parsed together (on both cores when there are
+        # enough): the possible importers of each shadow, the scripts of package folders.
+        candidates: dict[tuple[Path, str], list[Path]] = {}
+        for root, system, shadows in runs:
             if root.whole:
                 for shadow in shadows:
                     files = files_by_root.get(root.directory, [])
-                    importers = self._importers(system, predictor, shadow, files)
+                    candidates[root.directory, shadow.module] = self._candidates(system, shadow, files)
+        self.sources.parse_many(
+            [*(f for found in candidates.values() for f in found), *(f for root, _, _ in runs for f in root.candidates)]
+        )
+        found: list[Candidate] = []
+        for root, system, shadows in runs:
+            predictor = self._predictor(system)
+            if root.whole:
+                for shadow in shadows:
+                    importers = self._importers(system, predictor, shadow, candidates[root.directory, shadow.module])
                     found.append(self._candidate(index, root, shadow, importers))
             else:
                 found += self._package_scripts(index, root, system, predictor, shadows)
@@ -80,15 +97,17 @@ class CandidateFinder:
         failure = Execution(system, self.sources, predictor, follow_installed=False).body_error(shadow)
         return failure.error if failure is not None else None
 
-    def _importers(self, system, predictor, shadow: Shadow, files: list[Path]) -> tuple[Importer, ...]:
-        needle = shadow.module.rpartition(".")[2].encode()
+    def _candidates(self, system: ImportSystem, shadow: Shadow, files: list[Path]) -> list[Path]:
+        """The files that may import ``shadow``: those whose summary names it (scan.py)."""
         # The shadow's own file runs under this root too: `random.py` importing random.
         candidates = files if shadow.path in files else [*files, shadow.path]
+        return [f for f in candidates if f.suffix in (".py", ".ipynb") and self._may_import(f, shadow, system)]
+
+    def _importers(self, system, predictor, shadow: Shadow, candidates: list[Path]) -> tuple[Importer, ...]:
         importers: list[Importer] = []
         body: list[str | None] = []
         for file in candidates:
-            # A file can only import the name if its bytes occur in it: skip the parse.
-            if file.suffix not in (".py", ".ipynb") or needle not in self.sources.data(file):
+            if not self._may_import(file, shadow, system):  # its exact modules, now it is parsed
                 continue
             parsed = self.sources.imports(file)
             self.progress.advance("files read")
@@ -106,6 +125,14 @@ class CandidateFinder:
                     Importer(relative(file, self.cwd), statement.line, statement.statement, error, cell=statement.cell)
                 )
         return tuple(sorted(importers, key=lambda i: (i.path, i.line)))
+
+    def _may_import(self, file: Path, shadow: Shadow, system: ImportSystem) -> bool:
+        modules = self.sources.imported_modules(file)
+        if shadow.module in modules or ANY in modules:
+            return True
+        # A relative import stays inside the top-level package of the file's own package.
+        package = _package_of_file(file, system) if RELATIVE in modules else None
+        return package is not None and package.partition(".")[0] == shadow.module.partition(".")[0]
 
     def _package_scripts(self, index, root: ImportRoot, system, predictor, shadows: list[Shadow]) -> list[Candidate]:
         by_module = {shadow.module: shadow for shadow in shadows}

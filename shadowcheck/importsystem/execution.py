@@ -15,7 +15,6 @@ installs' import hooks), so it never stops the walk.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from shadowcheck.importsystem.closure import Chain, absolute_name, package_of
 from shadowcheck.importsystem.finders import MODULE, Spec
 from shadowcheck.importsystem.meta_path import ImportSystem, Shadow
 from shadowcheck.importsystem.predict import Predictor
-from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.facts import ImportStatement, runs_on_import
 from shadowcheck.source.store import SourceStore
 
 # Import nesting beyond this is not followed (CPython itself needs several C frames a level).
@@ -112,14 +111,13 @@ class Execution:
         if parsed is None:
             return None
         self.files_read += 1
-        skipped = unexecuted_lines(self.sources.data(file)) or []
-        attributes = tuple(a for a in parsed.attributes if not _within(a[2], skipped))
+        attributes = runs_on_import(parsed)
         # An attribute read that will fail raises at its own line, after the imports above it.
         later: list[tuple[int, Failure]] = []
         for statement in parsed.imports:
             if statement.type_checking or statement.in_function or statement.dynamic:
                 continue
-            if _within(statement.line, skipped):
+            if any(first <= statement.line <= last for first, last in parsed.main_blocks):
                 continue
             due = [f for line, f in later if line < statement.line]
             if due:
@@ -168,41 +166,3 @@ class Execution:
         if shadow.local.kind == MODULE and shadow.local.origin is None:
             return None
         return self.import_module(shadow.module)
-
-
-def _within(line: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= line <= end for start, end in spans)
-
-
-def unexecuted_lines(data: bytes) -> list[tuple[int, int]] | None:
-    """The (first, last) lines that do not run while a module is imported: function bodies,
-    and the `if __name__ == "__main__":` block; None when the source cannot be parsed.
-
-    The reader says which import statements sit in functions, not which attribute reads do,
-    nor where a __main__ block ends (heapq's imports doctest in one)."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    spans = []
-    for node in tree.body:
-        if isinstance(node, ast.If) and _is_main_test(node.test):
-            spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
-    pending: list[ast.AST] = [tree]
-    while pending:  # no recursion: any depth of nesting
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            body = node.body if isinstance(node.body, list) else [node.body]
-            spans.append((body[0].lineno, node.end_lineno or body[-1].lineno))
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return spans
-
-
-def _is_main_test(test: ast.expr) -> bool:
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = [test.left, test.comparators[0]]
-    names = [s.id for s in sides if isinstance(s, ast.Name)]
-    strings = [s.value for s in sides if isinstance(s, ast.Constant)]
-    return names == ["__name__"] and strings == ["__main__"]

@@ -20,11 +20,6 @@ from shadowcheck.importsystem.finders import Suffixes
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project
 
-# `if __name__ == "__main__":` at the start of a line, either way round.
-_MAIN_GUARD = re.compile(
-    rb"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""",
-    re.MULTILINE,
-)
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 PROJECT_ROOT, SRC_LAYOUT, SCRIPTS, NOTEBOOKS, CONFIGURED, SUB_PROJECT, PACKAGE_SCRIPTS = (
@@ -55,11 +50,6 @@ class ImportRoot:
     def whole(self) -> bool:
         """Every run from here imports the root's modules (not only the scripts' closures)."""
         return self.reason != PACKAGE_SCRIPTS
-
-
-def looks_runnable(data: bytes) -> bool:
-    """A file meant to be run directly: a shebang or a ``__main__`` guard."""
-    return data.startswith(b"#!") or (b"__main__" in data and _MAIN_GUARD.search(data) is not None)
 
 
 class RootIndex:
@@ -98,7 +88,7 @@ class RootIndex:
                 continue
             if not self.in_package(directory):
                 by_directory[directory] = SCRIPTS
-            elif looks_runnable(self.sources.data(file)):
+            elif self.sources.runnable(file):  # a shebang or a __main__ guard (scan.py)
                 scripts.setdefault(directory, []).append(file)
         for notebook in project.notebooks:
             by_directory.setdefault(notebook.parent, NOTEBOOKS)

@@ -120,7 +120,7 @@ class _Collector:
         self.source = source
         self.imports: list[tuple[int, int, ImportStatement]] = []
         self.defined: dict[str, int] | None = {}
-        self.attributes: list[tuple[int, int, str, str]] = []
+        self.attributes: list[tuple[int, int, str, str, int]] = []
         self.guard: ast.If | None = None
         self.guard_calls: list[tuple[int, int, str]] = []
         self.guard_uses_file = False
@@ -260,7 +260,7 @@ class _Collector:
             self.define(name, node.lineno, flags)
         if isinstance(node.target, ast.Attribute):
             # `mod.x += 1` reads mod.x before it stores it.
-            self.read(node.target)
+            self.read(node.target, flags)
             push((node.value, flags))
             push((node.target.value, flags))
             return True
@@ -286,14 +286,14 @@ class _Collector:
         return False
 
     # -- what the module reads --------------------------------------------------------------
-    def read(self, node: ast.Attribute) -> None:
+    def read(self, node: ast.Attribute, flags: int) -> None:
         if isinstance(node.value, ast.Name):
-            self.attributes.append((node.lineno, node.col_offset, node.value.id, node.attr))
+            self.attributes.append((node.lineno, node.col_offset, node.value.id, node.attr, flags & _IN_FUNCTION))
 
     def visit_attribute(self, node: ast.Attribute, flags: int, push) -> bool:
         # `mod.x = 1` and `del mod.x` are no reads: a later `mod.x` does not fail for them.
         if isinstance(node.ctx, ast.Load):
-            self.read(node)
+            self.read(node, flags)
         return False
 
     def visit_name(self, node: ast.Name, flags: int, push) -> bool:
@@ -301,17 +301,20 @@ class _Collector:
             self.guard_uses_file = True
         return True
 
-    def result(self, text: str) -> SourceImports:
+    def result(self, text: str, main_blocks: tuple[tuple[int, int], ...]) -> SourceImports:
         guard = None
         if self.guard is not None:
             calls = tuple(dict.fromkeys(name for _, _, name in sorted(self.guard_calls)))
             guard = MainGuard(self.guard.lineno, calls, self.guard_uses_file)
+        reads = sorted(self.attributes)
         return SourceImports(
             tuple(statement for _, _, statement in sorted(self.imports, key=lambda i: i[:2])),
             self.defined,
-            tuple((name, attribute, line) for line, _, name, attribute in sorted(self.attributes)),
+            tuple((name, attribute, line) for line, _, name, attribute, _ in reads),
             shebang=text.startswith("#!"),
             main_guard=guard,
+            deferred=tuple(index for index, read in enumerate(reads) if read[4]),
+            main_blocks=main_blocks,
         )
 
 
@@ -343,7 +346,17 @@ if hasattr(ast, "TypeAlias"):
 
 
 def collect(tree: ast.Module, text: str) -> SourceImports:
-    """The facts reader.py promises, from a parsed module and the text it was parsed from."""
+    """The facts reader.py promises, from a parsed module and the text it was parsed from
+    (every attribute read: reader.py keeps those of names an import binds)."""
     collector = _Collector(_Source(text))
     collector.walk(tree)
-    return collector.result(text)
+    return collector.result(text, _main_blocks(tree))
+
+
+def _main_blocks(tree: ast.Module) -> tuple[tuple[int, int], ...]:
+    # Every module-level `if __name__ == "__main__":` body, as lines (its `else:` runs).
+    return tuple(
+        (node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in tree.body
+        if isinstance(node, ast.If) and _is_main_test(node.test)
+    )

@@ -2,11 +2,12 @@
 
 One SQLite database (the standard library's sqlite3: atomic commits, locking between concurrent
 runs) per version of shadowcheck, of the reader's code and of the parser that read the files.
-An entry is used only while the file's size, modification time and inode are those it was read
-with, and only after its value passed codec.decode's checks: a corrupt, truncated, locked or
-foreign database is discarded or skipped and the files are read again. Nothing in it is ever
-executed or unpickled; the schema is compared with ours before any row is read, so a database
-carrying triggers or views of its own is discarded too.
+Each file has one row: its summary (scan.py), always, and its facts once it was parsed. An entry
+is used only while the file's size, modification time and inode are those it was read with,
+and only after its value passed codec.decode's checks: a corrupt, truncated, locked or foreign
+database is discarded or skipped and the files are read again. Nothing in it is ever executed
+or unpickled; the schema is compared with ours before any row is read, so a database carrying
+triggers or views of its own is discarded too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 import zlib
@@ -24,16 +26,23 @@ from pathlib import Path
 from shadowcheck import __version__
 from shadowcheck.source import codec
 from shadowcheck.source.facts import SourceImports
+from shadowcheck.source.scan import Summary
 
 _SCHEMA = (
     "CREATE TABLE files (path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
-    "inode INTEGER NOT NULL, modules TEXT NOT NULL, partial TEXT, unreadable TEXT NOT NULL, "
-    "facts BLOB NOT NULL) WITHOUT ROWID"
+    "inode INTEGER NOT NULL, modules TEXT NOT NULL, runnable INTEGER NOT NULL, suppressions TEXT, "
+    "problem TEXT, partial TEXT, unreadable TEXT, facts BLOB) WITHOUT ROWID"
 )
-# The modules whose code decides what a file's facts are: a change to any of them is a new cache.
+# The modules whose code decides what a file's row holds: a change to any of them is a new cache.
 _READER_MODULES = (
     "facts", "reader", "ast_reader", "token_reader", "blocks", "import_statements", "notebooks", "codec",
+    "scan", "cache",
 )  # fmt: skip
+# What the summary columns may hold, checked in one pass each: dotted names (or ANY,
+# RELATIVE) separated by spaces; line numbers; codes.
+_MODULES = re.compile(r"(?:(?:[^\W\d]\w*(?:\.[^\W\d]\w*)*|\*|\.)(?: (?=.)|$))*")
+_LINES = re.compile(r"(?:\d+(?: (?=.)|$))*")
+_CODES = re.compile(r"(?:(?:\w+|\*)(?: (?=.)|$))*")
 _LARGEST_ENTRY = 64 << 20  # bytes of JSON one entry may expand to
 _LARGEST_SUMMARY = 1 << 20  # characters of one summary column
 _LARGEST_DATABASE = 1 << 30  # beyond this the database is started again
@@ -46,21 +55,30 @@ _COARSE_SETTLING_NS = 50_000_000
 
 @dataclass(frozen=True)
 class Entry:
-    """What the cache holds for one file: a summary read at once, the facts when asked."""
+    """What the cache holds for one file: its summary, and its facts once it was parsed
+    (their modules are then the exact ones), decoded when asked."""
 
-    modules: frozenset[str]  # SourceImports.imported_modules()
-    partial: str | None
-    unreadable: tuple[int, ...]
-    facts: bytes  # compressed JSON of codec.encode(SourceImports)
+    summary: Summary
+    facts: bytes | None = None  # compressed JSON of codec.encode(SourceImports)
+    partial: str | None = None
+    unreadable: tuple[int, ...] = ()
 
     def decoded(self) -> SourceImports:
-        """The facts; ValueError when they are not what codec.encode wrote."""
+        """The facts; ValueError when there are none or they are not what codec.encode wrote."""
+        if self.facts is None:
+            raise ValueError("no facts")
         return codec.decode(_expand(self.facts))
 
     @staticmethod
-    def of(facts: SourceImports) -> Entry:
-        text = json.dumps(codec.encode(facts), separators=(",", ":")).encode()
-        return Entry(facts.imported_modules(), facts.partial, facts.unreadable, zlib.compress(text, 1))
+    def of(summary: Summary, facts: SourceImports, blob: bytes | None = None) -> Entry:
+        """The entry of a parsed file: its summary, with the modules its facts name."""
+        exact = Summary(facts.imported_modules(), summary.runnable, summary.suppressions, summary.problem)
+        return Entry(exact, compressed(facts) if blob is None else blob, facts.partial, facts.unreadable)
+
+
+def compressed(facts: SourceImports) -> bytes:
+    """The facts as the cache keeps them."""
+    return zlib.compress(json.dumps(codec.encode(facts), separators=(",", ":")).encode(), 1)
 
 
 def reader_version() -> str:
@@ -100,15 +118,15 @@ class FileCache:
         if db is None or not wanted:
             return found
         keys = list(wanted)
-        columns = "path, size, mtime_ns, inode, modules, partial, unreadable, facts"
+        columns = "path, size, mtime_ns, inode, modules, runnable, suppressions, problem, partial, unreadable, facts"
         try:
             for start in range(0, len(keys), _BATCH):
                 batch = keys[start : start + _BATCH]
                 query = f"SELECT {columns} FROM files WHERE path IN ({','.join('?' * len(batch))})"
-                for raw_path, size, mtime_ns, inode, *summary in db.execute(query, batch):
+                for raw_path, size, mtime_ns, inode, *row in db.execute(query, batch):
                     path, key = wanted.get(raw_path, (None, None))
                     if path is not None and (size, mtime_ns, inode) == key:
-                        entry = _entry(*summary)
+                        entry = _entry(*row)
                         if entry is not None:
                             found[path] = entry
         except self._errors():
@@ -121,8 +139,9 @@ class FileCache:
         now = time.time_ns()
         values = [
             (
-                os.fsencode(path), *stat_key(stat), " ".join(sorted(entry.modules)), entry.partial,
-                " ".join(map(str, entry.unreadable)), entry.facts,
+                os.fsencode(path), *stat_key(stat), " ".join(sorted(entry.summary.modules)),
+                int(entry.summary.runnable), _joined(entry.summary.suppressions), entry.summary.problem,
+                entry.partial, None if entry.facts is None else " ".join(map(str, entry.unreadable)), entry.facts,
             )
             for path, stat, entry in rows
             if settled(stat, now)
@@ -132,7 +151,7 @@ class FileCache:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
             db.execute("COMMIT")
         except self._errors():
             try:
@@ -203,23 +222,30 @@ class FileCache:
                 pass
 
 
-def _entry(modules: object, partial: object, unreadable: object, facts: object) -> Entry | None:
+def _joined(codes: frozenset[str] | None) -> str | None:
+    return None if codes is None else " ".join(sorted(codes))
+
+
+def _entry(
+    modules: object, runnable: object, suppressions: object, problem: object, partial: object,
+    unreadable: object, facts: object,
+) -> Entry | None:  # fmt: skip
     # Each column checked for its type and size; the facts themselves when they are asked for.
-    if not (isinstance(modules, str) and isinstance(unreadable, str) and isinstance(facts, bytes)):
+    if not (isinstance(modules, str) and type(runnable) is int and (facts is None or isinstance(facts, bytes))):
         return None
-    if partial is not None and not isinstance(partial, str):
+    for text in (suppressions, problem, partial, unreadable):
+        if text is not None and (not isinstance(text, str) or len(text) > _LARGEST_SUMMARY):
+            return None
+    if len(modules) > _LARGEST_SUMMARY or (facts is None) != (unreadable is None):
         return None
-    if max(len(modules), len(unreadable), len(partial or "")) > _LARGEST_SUMMARY:
+    if _MODULES.fullmatch(modules) is None or (unreadable and _LINES.fullmatch(unreadable) is None):
         return None
-    names = modules.split()
-    lines = unreadable.split()
-    if not all(line.isdigit() for line in lines) or not all(_is_module_name(name) for name in names):
+    if suppressions is not None and _CODES.fullmatch(suppressions) is None:
         return None
-    return Entry(frozenset(names), partial, tuple(int(line) for line in lines), facts)
-
-
-def _is_module_name(name: str) -> bool:
-    return all(part.isidentifier() for part in name.split("."))
+    codes = None if suppressions is None else frozenset(suppressions.split())
+    lines = tuple(int(line) for line in unreadable.split()) if unreadable else ()
+    summary = Summary(frozenset(modules.split()), bool(runnable), codes, problem)  # type: ignore[arg-type]
+    return Entry(summary, facts, partial, lines)  # type: ignore[arg-type]
 
 
 def _expand(facts: bytes) -> object:

@@ -2,12 +2,17 @@
 
 The per-file cache and the worker processes hand facts over in this form. Reading it back
 trusts nothing: a value of the wrong type or shape anywhere makes the whole entry invalid
-(ValueError), never a crash and never something executed.
+(ValueError), never a crash and never something executed. A warm run decodes the facts of
+every file that imports a shadow, so the checks are written for speed: exact type tests
+(`type(x) is int`, which a bool fails) in comprehensions, no call per field.
 """
 
 from __future__ import annotations
 
 from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
+
+_FIELDS = 11
+_STATEMENT_FIELDS = 12
 
 
 def encode(facts: SourceImports) -> list:
@@ -25,6 +30,8 @@ def encode(facts: SourceImports) -> list:
         facts.partial,
         list(facts.unreadable),
         list(facts.attribute_cells),
+        list(facts.deferred),
+        [list(span) for span in facts.main_blocks],
         None if facts.syntax_error is None else list(facts.syntax_error),
     ]  # fmt: skip
 
@@ -32,70 +39,88 @@ def encode(facts: SourceImports) -> list:
 def decode(value: object) -> SourceImports:
     """The facts `encode` gave; ValueError for anything else."""
     try:
-        imports, defined, attributes, shebang, guard, partial, unreadable, cells, syntax = _list(value, 9)
+        if type(value) is not list or len(value) != _FIELDS:
+            raise ValueError("not a list of the expected length")
+        imports, defined, attributes, shebang, guard, partial, unreadable, cells, deferred, blocks, syntax = value
         return SourceImports(
-            tuple(_statement(s) for s in _list(imports)),
-            None if defined is None else {_str(k): _int(v) for k, v in _dict(defined).items()},
-            tuple((_str(n), _str(a), _int(line)) for n, a, line in (_list(x, 3) for x in _list(attributes))),
+            _statements(imports),
+            None if defined is None else _defined(defined),
+            _attributes(attributes),
             shebang=_bool(shebang),
             main_guard=None if guard is None else _guard(guard),
-            partial=_optional(partial, _str),
-            unreadable=tuple(_int(line) for line in _list(unreadable)),
-            attribute_cells=tuple(_int(cell) for cell in _list(cells)),
+            partial=None if partial is None else _str(partial),
+            unreadable=_ints(unreadable),
+            attribute_cells=_ints(cells),
+            deferred=_ints(deferred),
+            main_blocks=_spans(blocks),
             syntax_error=None if syntax is None else _syntax_error(syntax),
         )
     except (TypeError, AttributeError) as error:
         raise ValueError(str(error)) from None
 
 
-def _statement(value: object) -> ImportStatement:
-    module, names, line, column, text, level, alias, guarded, checking, dynamic, in_function, cell = _list(value, 12)
-    return ImportStatement(
-        _str(module), tuple(_str(n) for n in _list(names)), _int(line), _int(column), _str(text), _int(level),
-        _optional(alias, _str), _bool(guarded), _bool(checking), _bool(dynamic), _bool(in_function),
-        _optional(cell, _int),
-    )  # fmt: skip
+def _statements(value: object) -> tuple[ImportStatement, ...]:
+    _require(type(value) is list)
+    for s in value:
+        _require(
+            type(s) is list and len(s) == _STATEMENT_FIELDS
+            and type(s[0]) is str and type(s[1]) is list and type(s[2]) is int and type(s[3]) is int
+            and type(s[4]) is str and type(s[5]) is int and (s[6] is None or type(s[6]) is str)
+            and type(s[7]) is bool and type(s[8]) is bool and type(s[9]) is bool and type(s[10]) is bool
+            and (s[11] is None or type(s[11]) is int)
+            and all(type(name) is str for name in s[1])
+        )  # fmt: skip
+    return tuple(
+        ImportStatement(s[0], tuple(s[1]), s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]) for s in value
+    )
+
+
+def _defined(value: object) -> dict[str, int]:
+    _require(type(value) is dict and all(type(k) is str and type(v) is int for k, v in value.items()))
+    return value  # type: ignore[return-value]
+
+
+def _attributes(value: object) -> tuple[tuple[str, str, int], ...]:
+    _require(type(value) is list)
+    for a in value:
+        _require(type(a) is list and len(a) == 3 and type(a[0]) is str and type(a[1]) is str and type(a[2]) is int)
+    return tuple((a[0], a[1], a[2]) for a in value)
 
 
 def _syntax_error(value: object) -> tuple[int, str]:
-    line, message = _list(value, 2)
-    return _int(line), _str(message)
+    _require(type(value) is list and len(value) == 2 and type(value[0]) is int and type(value[1]) is str)
+    return value[0], value[1]  # type: ignore[index]
 
 
 def _guard(value: object) -> MainGuard:
-    line, calls, uses_file = _list(value, 3)
-    return MainGuard(_int(line), tuple(_str(c) for c in _list(calls)), _bool(uses_file))
+    _require(type(value) is list and len(value) == 3)
+    line, calls, uses_file = value  # type: ignore[misc]
+    _require(type(line) is int and type(calls) is list and all(type(c) is str for c in calls) and type(uses_file) is bool)
+    return MainGuard(line, tuple(calls), uses_file)
 
 
-def _list(value: object, length: int | None = None) -> list:
-    if not isinstance(value, list) or (length is not None and len(value) != length):
-        raise ValueError("not a list of the expected length")
-    return value
+def _spans(value: object) -> tuple[tuple[int, int], ...]:
+    _require(type(value) is list)
+    for span in value:
+        _require(type(span) is list and len(span) == 2 and type(span[0]) is int and type(span[1]) is int)
+    return tuple((span[0], span[1]) for span in value)
 
 
-def _dict(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValueError("not an object")
-    return value
+def _ints(value: object) -> tuple[int, ...]:
+    _require(type(value) is list and all(type(item) is int for item in value))
+    return tuple(value)  # type: ignore[arg-type]
 
 
 def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("not a string")
-    return value
-
-
-def _int(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("not an integer")
-    return value
+    _require(type(value) is str)
+    return value  # type: ignore[return-value]
 
 
 def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("not a boolean")
-    return value
+    _require(type(value) is bool)
+    return value  # type: ignore[return-value]
 
 
-def _optional(value: object, check):
-    return None if value is None else check(value)
+def _require(condition: bool) -> None:
+    if not condition:
+        raise ValueError("not the shape codec.encode writes")

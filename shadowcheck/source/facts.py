@@ -6,7 +6,12 @@ the per-file cache stores them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+
+# In a file's imported modules: it has a relative import (`from . import x`).
+RELATIVE = "."
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class SourceImports:
     # cannot be known statically (a star import or a module __getattr__).
     defined: dict[str, int] | None
     # (name, attribute, line) for every `name.attribute` the file reads, in source order
-    # (`name.attribute = 1` and `del name.attribute` read nothing).
+    # (`name.attribute = 1` and `del name.attribute` read nothing), of the names an `import`
+    # statement binds: only those can be a module whose attribute is missing.
     attributes: tuple[tuple[str, str, int], ...]
     shebang: bool = False  # the first line is `#!...`
     main_guard: MainGuard | None = None
@@ -65,14 +71,24 @@ class SourceImports:
     # or nesting depth, which CPython compiles, and for notebooks (a broken cell costs only
     # itself). Whether that is an error depends on the target's version (source/store.py).
     syntax_error: tuple[int, str] | None = None
+    # The indexes in `attributes` of the reads inside a function or lambda body: they run when
+    # it is called, not while the module is imported.
+    deferred: tuple[int, ...] = ()
+    # (first, last) line of the body of each module-level `if __name__ == "__main__":`, which
+    # does not run on import either (heapq's imports doctest in one).
+    main_blocks: tuple[tuple[int, int], ...] = ()
 
     def imported_modules(self) -> frozenset[str]:
         """Every module an absolute import here names, parents included: `import a.b` names
-        a and a.b, `from a import b` names a and a.b (b may be a submodule). A file whose set
-        lacks a module has no statement that imports it."""
+        a and a.b, `from a import b` names a and a.b (b may be a submodule); RELATIVE when the
+        file has a relative import (whose module depends on the package it runs in). A file
+        whose set lacks a module and RELATIVE has no statement that imports it."""
         names: set[str] = set()
         for statement in self.imports:
-            if statement.level or not statement.module:
+            if statement.level:
+                names.add(RELATIVE)
+                continue
+            if not statement.module:
                 continue
             parts = statement.module.split(".")
             names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
@@ -84,3 +100,35 @@ def one_line(source: str) -> str:
     """A statement's source as ImportStatement.statement holds it: on one line, whitespace
     collapsed, backslash continuations gone."""
     return " ".join(source.replace("\\\n", " ").split())
+
+
+def runs_on_import(facts: SourceImports) -> tuple[tuple[str, str, int], ...]:
+    """The attribute reads that run while the module is imported: outside function bodies and
+    the module's `__main__` blocks."""
+    deferred = set(facts.deferred)
+    return tuple(
+        read
+        for index, read in enumerate(facts.attributes)
+        if index not in deferred and not any(first <= read[2] <= last for first, last in facts.main_blocks)
+    )
+
+
+def import_bindings(imports) -> frozenset[str]:
+    """The names `import` statements bind (`import a.b` binds a, `import a.b as c` binds c):
+    the only names whose attribute reads can meet a module."""
+    return frozenset(s.alias or s.module.partition(".")[0] for s in imports if not s.names and not s.level)
+
+
+def with_bound_attributes(facts: SourceImports) -> SourceImports:
+    """``facts`` keeping the attribute reads of names its `import` statements bind."""
+    bound = import_bindings(facts.imports)
+    kept = [index for index, read in enumerate(facts.attributes) if read[0] in bound]
+    if len(kept) == len(facts.attributes):
+        return facts
+    deferred = set(facts.deferred)
+    return dataclasses.replace(
+        facts,
+        attributes=tuple(facts.attributes[i] for i in kept),
+        attribute_cells=tuple(facts.attribute_cells[i] for i in kept) if facts.attribute_cells else (),
+        deferred=tuple(new for new, old in enumerate(kept) if old in deferred),
+    )

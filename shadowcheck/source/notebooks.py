@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from shadowcheck.ftypes import Problem, SourceError
-from shadowcheck.source.facts import SourceImports
+from shadowcheck.source.facts import SourceImports, with_bound_attributes
 from shadowcheck.source.reader import parse_source
 
 # Cell magics whose body IPython runs as Python in the notebook's namespace.
@@ -47,6 +47,11 @@ def read_notebook(path: Path) -> SourceImports:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(Problem(f"cannot read: {error.strerror}", str(path))) from None
+    return read_cells(notebook_cells(data, path), path)
+
+
+def notebook_cells(data: bytes, path: Path) -> list:
+    """The cells of a notebook file's JSON; a file that is no notebook is a SourceError."""
     try:
         cells = json.loads(data)["cells"]
         if not isinstance(cells, list):
@@ -54,7 +59,7 @@ def read_notebook(path: Path) -> SourceImports:
     except (ValueError, KeyError, TypeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise SourceError(Problem(f"not a readable notebook: {reason}", str(path))) from None
-    return read_cells(cells, path)
+    return cells
 
 
 def read_cells(cells: list, path: Path) -> SourceImports:
@@ -63,13 +68,14 @@ def read_cells(cells: list, path: Path) -> SourceImports:
     defined: dict[str, int] | None = {}
     attributes: list[tuple[str, str, int]] = []
     attribute_cells: list[int] = []
+    deferred: list[int] = []
     partial: list[str] = []
     main_guard = None
     for number, cell in enumerate(cells, start=1):
         source = _python_source(cell)
         if source is None:
             continue
-        read = parse_source(source, path)
+        read = parse_source(source, path, every_attribute=True)
         imports.extend(dataclasses.replace(statement, cell=number) for statement in read.imports)
         if read.partial:
             # A cell's syntax error is not the notebook's: the kernel runs the other cells, so
@@ -84,17 +90,20 @@ def read_cells(cells: list, path: Path) -> SourceImports:
             else:
                 for name, line in read.defined.items():
                     defined.setdefault(name, line)
+        deferred.extend(len(attributes) + index for index in read.deferred)
         attributes.extend(read.attributes)
         attribute_cells.extend([number] * len(read.attributes))
         main_guard = main_guard or read.main_guard
-    return SourceImports(
+    facts = SourceImports(
         tuple(imports),
         defined,
         tuple(attributes),
         main_guard=main_guard,
         partial="; ".join(partial) or None,
         attribute_cells=tuple(attribute_cells),
+        deferred=tuple(deferred),
     )
+    return with_bound_attributes(facts)  # a name an import binds in any cell
 
 
 def _python_source(cell: object) -> str | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from shadowcheck.ftypes import Problem, SourceError
 from shadowcheck.source import ast_reader
-from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
+from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports, with_bound_attributes
 from shadowcheck.source.token_reader import TokenReader, read_tokens
 
 __all__ = ["ImportStatement", "MainGuard", "SourceImports", "parse_source", "read_imports", "read_source"]
@@ -38,8 +38,10 @@ _SMALL_ENOUGH_FOR_ANY_STACK = 16_384
 _STACK_PER_SOURCE_BYTE = 128
 
 
-def parse_source(source: str, path: Path) -> SourceImports:
-    """The imports of one Python source: by its syntax tree, else by its tokens (`partial`)."""
+def parse_source(source: str, path: Path, every_attribute: bool = False) -> SourceImports:
+    """The imports of one Python source: by its syntax tree, else by its tokens (`partial`).
+    Its attribute reads are those of names its imports bind (``every_attribute``: all of them,
+    for a notebook's cell, whose names may come from another cell)."""
     syntax_error: tuple[int, str] | None = None
     try:
         tree = _parse(source, path)
@@ -53,7 +55,8 @@ def parse_source(source: str, path: Path) -> SourceImports:
         reason = f"{_this_python()} cannot parse it: {error}"
         syntax_error = (0, str(error))  # 3.12 and later call it a SyntaxError; no Python runs it
     else:
-        return ast_reader.collect(tree, source)
+        facts = ast_reader.collect(tree, source)
+        return facts if every_attribute else with_bound_attributes(facts)
     facts = read_tokens([source.replace("\r\n", "\n").replace("\r", "\n")], reason)
     return dataclasses.replace(facts, syntax_error=syntax_error) if syntax_error else facts
 
