@@ -20,7 +20,9 @@ from shadowcheck.ftypes import Distribution, TargetEnvironment
 from shadowcheck.importsystem.finders import NAMESPACE
 from shadowcheck.importsystem.meta_path import SITE_PACKAGES, ImportSystem
 from shadowcheck.paths import real
+from shadowcheck.source.facts import RELATIVE
 from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.scan import ANY
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project
 
@@ -75,14 +77,39 @@ class ProjectImports:
 
     @cached_property
     def by_file(self) -> dict[Path, frozenset[str]]:
-        """Each file -> the modules its absolute imports name, parents included."""
+        """Each file -> the modules it could import, parents included: its summary's superset
+        (source/scan.py), exact once the file was parsed."""
         self.sources.read_many(self.files)  # from the cache, or on several processes
         return {file: self.sources.imported_modules(file) for file in self.files}
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """Every module some file imports by absolute name (and every parent of one)."""
-        return frozenset().union(*self.by_file.values()) if self.by_file else frozenset()
+        """Every module some file imports by absolute name (and every parent of one), as the
+        parser reads the files: a summary also names what a comment or a string says after
+        `import`, so each name is confirmed by parsing a file that may import it (the first
+        usually does; a parsed file confirms all of its names at once)."""
+        found: set[str] = set()
+        parsed: set[Path] = set()
+
+        def confirm(file: Path) -> None:
+            parsed.add(file)
+            facts = self.sources.imports(file)
+            found.update(facts.imported_modules() if facts is not None else ())
+
+        naming: dict[str, list[Path]] = {}
+        for file, modules in self.by_file.items():
+            if ANY in modules:  # a dynamic import only the parser can spell out
+                confirm(file)
+            for name in modules:
+                naming.setdefault(name, []).append(file)
+        for name, files in naming.items():
+            for file in files:
+                if name in found or name in (ANY, RELATIVE):
+                    break
+                if file not in parsed:
+                    confirm(file)
+        found.discard(RELATIVE)
+        return frozenset(found)
 
     @cached_property
     def local(self) -> frozenset[str]:
@@ -109,7 +136,7 @@ class ProjectImports:
         imports left out: they never run)."""
         found = []
         for file, modules in self.by_file.items():
-            if name not in modules:
+            if name not in modules and ANY not in modules:
                 continue
             parsed = self.sources.imports(file)
             for statement in parsed.imports if parsed is not None else ():
