@@ -283,6 +283,7 @@ def verify(
             if record.status == OK and record.kind not in (PROJECT, "built-in"):
                 by_place[place] = (verifier.through_installed(record, met), met)
     records += [record for record, _ in by_place.values()] + scanned
+    sources.close()  # what was read is kept for the next run
     return Verification(
         shown, environment.python, run.entries, _order(records),
         problems=tuple(sources.problems), notes=tuple(sources.notes),
