@@ -11,6 +11,7 @@ importers carry the chain from the script.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -71,9 +72,9 @@ class CandidateFinder:
         candidates: dict[tuple[Path, str], list[Path]] = {}
         for root, system, shadows in runs:
             if root.whole:
+                naming = self._naming(files_by_root.get(root.directory, []))
                 for shadow in shadows:
-                    files = files_by_root.get(root.directory, [])
-                    candidates[root.directory, shadow.module] = self._candidates(system, shadow, files)
+                    candidates[root.directory, shadow.module] = self._candidates(system, shadow, naming)
         self.sources.parse_many(
             [*(f for found in candidates.values() for f in found), *(f for root, _, _ in runs for f in root.candidates)]
         )
@@ -97,11 +98,33 @@ class CandidateFinder:
         failure = Execution(system, self.sources, predictor, follow_installed=False).body_error(shadow)
         return failure.error if failure is not None else None
 
-    def _candidates(self, system: ImportSystem, shadow: Shadow, files: list[Path]) -> list[Path]:
+    def _naming(self, files: list[Path]) -> tuple[dict[str, list[Path]], list[Path], dict[Path, int]]:
+        # Which of a root's files name each module (their summaries), those that may import
+        # anything or relatively, and each file's place: a shadow's candidates are looked up,
+        # not searched for among every file (a lib directory has 150 shadows, 1,800 files).
+        by_module: dict[str, list[Path]] = {}
+        wide: list[Path] = []
+        for file in files:
+            if file.suffix not in (".py", ".ipynb"):
+                continue
+            modules = self.sources.imported_modules(file)
+            for module in modules:
+                by_module.setdefault(module, []).append(file)
+            if ANY in modules or RELATIVE in modules:
+                wide.append(file)
+        return by_module, wide, {file: place for place, file in enumerate(files)}
+
+    def _candidates(self, system: ImportSystem, shadow: Shadow, naming) -> list[Path]:
         """The files that may import ``shadow``: those whose summary names it (scan.py)."""
+        by_module, wide, place = naming
+        found = set(by_module.get(shadow.module, ()))
+        found.update(f for f in wide if f not in found and self._may_import(f, shadow, system))
+        ordered = sorted(found, key=place.__getitem__)
         # The shadow's own file runs under this root too: `random.py` importing random.
-        candidates = files if shadow.path in files else [*files, shadow.path]
-        return [f for f in candidates if f.suffix in (".py", ".ipynb") and self._may_import(f, shadow, system)]
+        own = shadow.path
+        if own not in place and own.suffix in (".py", ".ipynb") and self._may_import(own, shadow, system):
+            ordered.append(own)
+        return ordered
 
     def _importers(self, system, predictor, shadow: Shadow, candidates: list[Path]) -> tuple[Importer, ...]:
         importers: list[Importer] = []
@@ -212,7 +235,12 @@ def _package_of_file(file: Path, system: ImportSystem) -> str | None:
     root = system.run.first
     if root is None:
         return None
-    relative_dir = os.path.relpath(file.parent, root)
+    return _package_of_directory(file.parent, root)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of_directory(directory: Path, root: str) -> str | None:
+    relative_dir = os.path.relpath(directory, root)
     if relative_dir in (".", "") or relative_dir.startswith(".."):
         return None
     return relative_dir.replace(os.sep, ".")
