@@ -17,7 +17,7 @@ from shadowcheck.fix.local import LocalModule, load_local
 from shadowcheck.fix.model import FileChange, FixError, FixPlan, Rename, Rewritten, Target, Unresolved
 from shadowcheck.fix.names import is_module_name, occupied, suggest_name
 from shadowcheck.fix.notebook import rewrite_notebook
-from shadowcheck.fix.rewrite import Reach, SourceRewrite, rewrite_source
+from shadowcheck.fix.rewrite import Reach, SourceRewrite, needs_rewrite, rewrite_source
 from shadowcheck.fix.source import decode_python, encode_python
 from shadowcheck.paths import is_inside
 
@@ -75,6 +75,8 @@ def plan_fixes(
             after, result = rewrite_notebook(data, file, reach, needles)
         else:
             text, encoding = decode_python(data, file)
+            if not needs_rewrite(text, file, reach):
+                continue
             result = rewrite_source(text, file, reach)
             after = encode_python(result.text, encoding, file) if result.text != text else data
         _collect(file, result, rewritten, unresolved)

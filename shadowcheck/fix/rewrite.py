@@ -6,6 +6,7 @@ and line break of the file stays as it was.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,38 @@ def _split(dotted: str, prefix: str) -> str | None:
     return None
 
 
+def _absolute(reach: Reach, dotted: str) -> tuple[LocalModule, str, str, bool] | None:
+    # (local, the name as matched, what follows it, certain): a qualified name is certain.
+    for local in reach.every:
+        if local.qualified and (rest := _split(dotted, local.qualified)) is not None:
+            return local, local.qualified, rest, True
+    for name, local in reach.by_name.items():
+        if (rest := _split(dotted, name)) is not None:
+            return local, name, rest, False
+    return None
+
+
+def _relative(reach: Reach, directory: Path, level: int, parts: list[str]) -> tuple[LocalModule, int] | None:
+    base = directory
+    for _ in range(level - 1):
+        base = base.parent
+    for count in range(1, len(parts) + 1):
+        path = base.joinpath(*parts[:count])
+        for local in reach.every:
+            if path == local.stem_path:
+                return local, count
+    return None
+
+
+def _meaning(local: LocalModule, rest: str, imported: tuple[str, ...] | None, binding: str, attributes: dict[str, set[str]]) -> tuple[str, str]:
+    # An uncertain reference: `import keras.sub`, `from keras import a`, `import keras [as k]`.
+    if rest:
+        return meaning_of_submodule(local, rest)
+    if imported is not None:
+        return meaning_of_from(local, imported)
+    return meaning_of_attributes(local, attributes.get(binding, set()))
+
+
 class _Collector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -87,24 +120,10 @@ class _Collector(cst.CSTVisitor):
         self.dynamic: list[tuple[int, str, cst.Call]] = []
 
     def _absolute(self, dotted: str) -> tuple[LocalModule, str, str, bool] | None:
-        for local in self.reach.every:
-            if local.qualified and (rest := _split(dotted, local.qualified)) is not None:
-                return local, local.qualified, rest, True
-        for name, local in self.reach.by_name.items():
-            if (rest := _split(dotted, name)) is not None:
-                return local, name, rest, False
-        return None
+        return _absolute(self.reach, dotted)
 
     def _relative(self, level: int, parts: list[str]) -> tuple[LocalModule, int] | None:
-        base = self.directory
-        for _ in range(level - 1):
-            base = base.parent
-        for count in range(1, len(parts) + 1):
-            path = base.joinpath(*parts[:count])
-            for local in self.reach.every:
-                if path == local.stem_path:
-                    return local, count
-        return None
+        return _relative(self.reach, self.directory, level, parts)
 
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
@@ -160,16 +179,14 @@ def _decide(reference: _Reference, attributes: dict[str, set[str]]) -> None:
             # `import pkg.keras` binds `pkg`; its uses (`pkg.keras.f`) would need editing.
             reference.verdict, reference.reason = AMBIGUOUS, f"binds `{reference.matched.partition('.')[0]}`, whose `.{local.module.rpartition('.')[2]}` uses would need editing"
         return
-    if reference.rest:
-        reference.verdict, reference.reason = meaning_of_submodule(local, reference.rest)
-    elif isinstance(reference.statement, cst.ImportFrom) and reference.alias is None:
+    imported = binding = None
+    if isinstance(reference.statement, cst.ImportFrom) and reference.alias is None:
         names = reference.statement.names
         imported = ("*",) if isinstance(names, cst.ImportStar) else tuple(dotted_name(a.name) for a in names)
-        reference.verdict, reference.reason = meaning_of_from(local, imported)
     else:
         alias = reference.alias
         binding = alias.asname.name.value if alias and alias.asname else reference.matched.rpartition(".")[2]
-        reference.verdict, reference.reason = meaning_of_attributes(local, attributes.get(binding, set()))
+    reference.verdict, reference.reason = _meaning(local, reference.rest, imported, binding, attributes)
     if "." in reference.matched and isinstance(reference.statement, cst.Import) and reference.alias.asname is None:
         # `import jaraco.functools` binds `jaraco`: the new name cannot stand in for it.
         if reference.verdict == LOCAL:
@@ -255,8 +272,81 @@ def _one_line(module: cst.Module, node: cst.CSTNode) -> str:
     return " ".join(module.code_for_node(node).split())
 
 
+def needs_rewrite(text: str, path: Path, reach: Reach) -> bool:
+    """False when the rewrite of ``text`` would change nothing and leave nothing to check by
+    hand: every import of a renamed module in it meant the real one. Decided with the standard
+    library's parser (a few ms a file, where libcst takes 40 and more) by the collector's own
+    rules; a file it cannot read, or any doubt, goes to the rewrite."""
+    try:
+        tree = ast.parse(text)
+        nodes = list(ast.walk(tree))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    attributes: dict[str, set[str]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            attributes.setdefault(node.value.id, set()).add(node.attr)
+    for node in nodes:
+        uncertain: list[tuple[LocalModule, str, tuple[str, ...] | None, str | None]] = []
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found = _absolute(reach, alias.name)
+                if found:
+                    local, matched, rest, certain = found
+                    if certain:
+                        return True
+                    uncertain.append((local, rest, None, alias.asname or matched.rpartition(".")[2]))
+        elif isinstance(node, ast.ImportFrom):
+            parts = node.module.split(".") if node.module else []
+            names = [a.name for a in node.names]
+            if node.level:
+                if _relative(reach, path.parent, node.level, parts) or any(
+                    _relative(reach, path.parent, node.level, [*parts, name]) for name in names
+                ):
+                    return True
+                continue
+            found = _absolute(reach, ".".join(parts))
+            if found:
+                local, _, rest, certain = found
+                if certain:
+                    return True
+                uncertain.append((local, rest, tuple(names), None))
+            else:
+                for alias in node.names:
+                    found = _absolute(reach, f"{'.'.join(parts)}.{alias.name}") if alias.name != "*" else None
+                    if found and found[2] == "":
+                        local, matched, rest, certain = found
+                        if certain:
+                            return True
+                        uncertain.append((local, rest, None, alias.asname or matched.rpartition(".")[2]))
+        elif isinstance(node, ast.Call) and _names_a_renamed_module(node, reach):
+            return True
+        for local, rest, imported, binding in uncertain:
+            if _meaning(local, rest, imported, binding, attributes)[0] != REAL:
+                return True
+    return False
+
+
+def _names_a_renamed_module(call: ast.Call, reach: Reach) -> bool:
+    # importlib.import_module("keras"), __import__("keras"): the collector lists them.
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name not in _DYNAMIC_IMPORTERS:
+        return False
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return any(isinstance(v, ast.Constant) and isinstance(v.value, str) and _absolute(reach, v.value) for v in values)
+
+
 def rewrite_source(text: str, path: Path, reach: Reach, where: str = "") -> SourceRewrite:
     """``text`` with the imports that meant a renamed module rewritten; the rest listed."""
+    try:
+        return _rewrite_source(text, path, reach, where)
+    except (RecursionError, MemoryError):
+        # libcst's visitors recurse once per nesting level: one file must not abort the run.
+        raise FixError(f"{path}: too deeply nested for the rewriter; fix its imports by hand") from None
+
+
+def _rewrite_source(text: str, path: Path, reach: Reach, where: str) -> SourceRewrite:
     module = parse_python(text, path, where)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = _Collector(path, reach)
@@ -318,4 +408,4 @@ def _statements(module: cst.Module) -> list[cst.CSTNode]:
     return found
 
 
-__all__ = ["AMBIGUOUS", "LOCAL", "REAL", "Reach", "SourceRewrite", "rewrite_source"]
+__all__ = ["AMBIGUOUS", "LOCAL", "REAL", "Reach", "SourceRewrite", "needs_rewrite", "rewrite_source"]

@@ -40,6 +40,8 @@ def parse_python(text: str, path: Path, where: str = "") -> cst.Module:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         raise FixError(f"{path}:{where}{error.raw_line}: cannot parse: {error.message}") from None
+    except (RecursionError, MemoryError):
+        raise FixError(f"{path}: too deeply nested for the rewriter; fix its imports by hand") from None
 
 
 def encode_python(text: str, encoding: str, path: Path) -> bytes:
