@@ -16,7 +16,16 @@ from shadowcheck.environment import describe_environment, lacking_imports, proje
 from shadowcheck.environment.declared import declared_dependencies
 from shadowcheck.environment.isolation import DECLARED
 from shadowcheck.fix.names import names_in_use
-from shadowcheck.ftypes import NO_PROGRESS, Finding, Lacking, Progress, Report, ShadowcheckError, TargetEnvironment
+from shadowcheck.ftypes import (
+    NO_PROGRESS,
+    Finding,
+    Lacking,
+    Problem,
+    Progress,
+    Report,
+    ShadowcheckError,
+    TargetEnvironment,
+)
 from shadowcheck.importsystem.candidates import CandidateFinder
 from shadowcheck.importsystem.finders import clear_listing_cache, remember_listings
 from shadowcheck.importsystem.first_party import FirstPartyIndex
@@ -31,6 +40,8 @@ from shadowcheck.source.tree import Project, walk
 
 # Files read for the project's imports when nothing is declared (a cold read costs ~1.5 ms each).
 IMPORTS_SAMPLE = 200
+# The bytes of importing files past which JSON and SARIF carry no fixes (_with_fixes).
+FIX_PLANNING_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -165,8 +176,9 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
             findings.update(f for f in found if _under(cwd / f.path, path))
             walked = (*project.python_files, *project.notebooks)
             files.update(walked if path == project.root else (f for f in walked if _under(f, path)))
+        unplanned: tuple[Problem, ...] = ()
         if settings.fixes and findings:
-            findings = _with_fixes(findings, checked, checker, cwd)
+            findings, unplanned = _with_fixes(findings, checked, checker, cwd)
         if _imports_decide(environment, project_roots[0]):
             # Nothing declared says what the project needs: what it imports does.
             lacking = checker.imports_lacking(checked[project_roots[0]][1])
@@ -180,13 +192,21 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
         str(project_roots[0]),
         describe_environment(environment, cwd),
         problems=(*environment.problems, *checker.sources.problems),
-        notes=tuple(checker.sources.notes),
+        notes=(*checker.sources.notes, *unplanned),
     )
 
 
 def _with_fixes(
     findings: set[Finding], checked: dict[Path, tuple[list[Finding], Project]], checker: Checker, cwd: Path
-) -> set[Finding]:
+) -> tuple[set[Finding], tuple[Problem, ...]]:
+    # Planning a fix may read each file that imports the module with libcst, about 15 s a
+    # megabyte: past a budget, the report goes without fixes (and says so) rather than take minutes.
+    importing = sum(_size(cwd / path) for f in findings for path in {i.path for i in f.importers})
+    if importing > FIX_PLANNING_BUDGET:
+        return findings, (Problem(
+            f"fixes not planned: the files that import the shadowed modules hold {importing // 1000:,} kB, more "
+            f"than {FIX_PLANNING_BUDGET // 1000:,} kB; `shadowcheck check --diff` plans them all"
+        ),)  # fmt: skip
     from shadowcheck.fix.command import fixes_for  # libcst: only for a format that shows fixes
 
     fixed: set[Finding] = set()
@@ -194,7 +214,14 @@ def _with_fixes(
     for found, project in checked.values():
         mine = findings.intersection(found)
         fixed.update(fixes_for(sorted(mine), project, taken, cwd, checker.sources.data))
-    return fixed
+    return fixed, ()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported by the walk already
 
 
 def _imports_decide(environment: TargetEnvironment, project_root: Path) -> bool:

@@ -93,3 +93,17 @@ def test_a_rename_alone_has_no_sarif_fix(tmp_path):
 def test_suggest_name(tmp_path, module, kind, taken, existing, expected):
     make_tree(tmp_path, {name: "" for name in existing})
     assert suggest_name(module, kind, taken, tmp_path) == expected
+
+
+@pytest.mark.parametrize("budget, planned", [(10_000, True), (100, False)], ids=["within-budget", "over-budget"])
+def test_fixes_past_the_planning_budget_are_left_out_and_said(tmp_path, target_venv, monkeypatch, budget, planned):
+    # TREE's importers (train.py, odd.py, nb.ipynb) hold about 300 bytes.
+    import shadowcheck.check
+
+    monkeypatch.setattr(shadowcheck.check, "FIX_PLANNING_BUDGET", budget)
+    root = make_tree(tmp_path, TREE)
+    monkeypatch.chdir(root)
+    report = run_check(Settings(python=target_venv.python, fixes=True), root)
+    assert [f.fix is not None for f in report.findings] == [planned]
+    unplanned = [n.message for n in report.notes if n.message.startswith("fixes not planned")]
+    assert bool(unplanned) is not planned
