@@ -16,8 +16,7 @@ from shadowcheck.fix.names import suggest_name
 from shadowcheck.fix.report import SARIF_COLUMN_KIND, fix_from_plan, fix_to_json, fix_to_sarif
 from shadowcheck.reporters import sarif
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = [REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json", Path("/work/shared/schemas/sarif-schema-2.1.0.json")]
+SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"
 
 TREE = {
     "demopkg.py": "def build_model():\n    return 1\n",
@@ -52,9 +51,6 @@ def test_package_rename_ends_in_a_slash(tmp_path):
 
 
 def test_sarif_fix_validates_in_a_real_report(tmp_path, target_venv, monkeypatch):
-    schema_path = next((p for p in SCHEMAS if p.is_file()), None)
-    if schema_path is None:
-        pytest.skip(f"the SARIF 2.1.0 schema is not at any of {SCHEMAS}")
     import jsonschema
 
     root = make_tree(tmp_path, TREE)
@@ -67,7 +63,7 @@ def test_sarif_fix_validates_in_a_real_report(tmp_path, target_venv, monkeypatch
     sarif_fix = fix_to_sarif(fix, locator.artifact)
     document["runs"][0]["columnKind"] = SARIF_COLUMN_KIND
     document["runs"][0]["results"][0]["fixes"] = [sarif_fix]
-    jsonschema.validate(document, json.loads(schema_path.read_text(encoding="utf-8")))
+    jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
     changes = {c["artifactLocation"]["uri"]: c["replacements"] for c in sarif_fix["artifactChanges"]}
     assert set(changes) == {"train.py", "nb.ipynb"}
     assert {"deletedRegion": {"startLine": 2, "startColumn": 13, "endLine": 2, "endColumn": 13}, "insertedContent": {"text": "_experiments"}} in changes["train.py"]
