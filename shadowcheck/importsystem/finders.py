@@ -51,6 +51,9 @@ _LISTINGS: dict[tuple[str, bool], frozenset[str]] = {}
 # The file type of each path asked about (0: absent), from one stat per path per process:
 # every import root resolves names along the same sys.path entries.
 _TYPES: dict[str, int] = {}
+# Every name some listing along a search path could give a top-level module by, one set per
+# path: most of a tree's module names are found nowhere in the environment (may_find_on_path).
+_FINDABLE: dict[tuple[tuple[str, ...], str | None, Suffixes, bool], frozenset[str]] = {}
 
 
 def _type(path: str) -> int:
@@ -104,6 +107,7 @@ def clear_listing_cache() -> None:
     """Forget directory listings (for a long-running process whose tree changes)."""
     _LISTINGS.clear()
     _TYPES.clear()
+    _FINDABLE.clear()
 
 
 def _relax_case() -> bool:
@@ -160,6 +164,33 @@ def find_on_path(name: str, path: tuple[str, ...] | list[str], suffixes: Suffixe
     if portions:
         return Spec(name, NAMESPACE, None, tuple(portions))
     return None
+
+
+def may_find_on_path(name: str, path: tuple[str, ...], suffixes: Suffixes) -> bool:
+    """False when find_on_path(name, path, suffixes) is surely None for the top-level ``name``:
+    no listing along ``path`` holds it, bare or with a suffix. One set per path, made from the
+    listings find_on_path reads anyway; a name it holds still needs find_on_path's answer."""
+    case_ok = _relax_case()
+    key = (path, os.getcwd() if "" in path else None, suffixes, case_ok)
+    names = _FINDABLE.get(key)
+    if names is None:
+        names = _FINDABLE[key] = _findable_names(path, suffixes, case_ok)
+    return (name.lower() if case_ok else name) in names
+
+
+def _findable_names(path: tuple[str, ...], suffixes: Suffixes, case_ok: bool) -> frozenset[str]:
+    # A superset of what find_in_directory can find in each directory find_on_path asks: a
+    # listed name is a package or namespace portion, a listed name less any suffix that ends
+    # it a module (every suffix, not only the first that matches in loader order).
+    tried = [suffix.lower() if case_ok else suffix for suffix in suffixes.in_loader_order]
+    names: set[str] = set()
+    for entry in path:
+        if entry != "" and not _isdir(entry):
+            continue
+        for listed in _listing(entry or os.getcwd(), case_ok):
+            names.add(listed)
+            names.update(listed[: -len(suffix)] for suffix in tried if listed.endswith(suffix))
+    return frozenset(names)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ import re
 
 from shadowcheck.environment.import_names import normalize_distribution_name
 from shadowcheck.ftypes import Distribution, TargetEnvironment
-from shadowcheck.importsystem.finders import NAMESPACE, PACKAGE, Spec, Suffixes, find_on_path, resolve
+from shadowcheck.importsystem.finders import (
+    NAMESPACE, PACKAGE, Spec, Suffixes, find_on_path, may_find_on_path, resolve,
+)  # fmt: skip
 from shadowcheck.paths import is_inside
 
 STDLIB = "stdlib"
@@ -66,7 +68,9 @@ class Installed:
                     break
                 continue
             if i == 0:
-                found = find_on_path(qualified, path, self.suffixes) or self._declared_spec(qualified)
+                # Most of a tree's names are nowhere in the environment: one set lookup tells.
+                on_path = may_find_on_path(qualified, path, self.suffixes)
+                found = (find_on_path(qualified, path, self.suffixes) if on_path else None) or self._declared_spec(qualified)
             elif found is not None and found.search_locations:
                 found = find_on_path(qualified, found.search_locations, self.suffixes)
             elif found is not None:
