@@ -12,8 +12,8 @@ same way: site imports a sitecustomize.py or usercustomize.py found on $PYTHONPA
 installer's console script imports `re` first. `python -I -m shadowcheck` and the pre-commit
 hook (which runs that) start isolated, so nothing runs there at all.
 
-Only `os` and `sys` are imported here: both are loaded before site runs, and cannot be
-shadowed. (No `from __future__ import`: that imports the __future__ module from sys.path.)
+Only `os`, `sys` and `gc` are imported here: the first two are loaded before site runs, and
+`gc` is built in, so none can be shadowed. (No `from __future__ import`: that imports the __future__ module from sys.path.)
 """
 
 import os
@@ -55,6 +55,12 @@ def console():
         del sys.path[0]
     if sys.flags.ignore_environment:
         _honour_io_encoding()
+
+    # A run makes hundreds of thousands of small objects that live until it ends: a collection
+    # every 700 allocations was a seventh of a warm run on 20,000 files. (gc is built in.)
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
 
     from shadowcheck.cli import main
     from shadowcheck.environment.process import terminate_on_sigterm
