@@ -40,10 +40,13 @@ if ISOLATED:
 
 STARTUP_MODULE_NAMES = list(sys.modules)
 
+import csv  # noqa: E402
+import errno  # noqa: E402
 import importlib.machinery  # noqa: E402
 import json  # noqa: E402
 import keyword  # noqa: E402
 import os  # noqa: E402
+import pathlib  # noqa: E402
 import posixpath  # noqa: E402
 import re  # noqa: E402
 import site  # noqa: E402
@@ -52,6 +55,16 @@ import urllib.parse  # noqa: E402
 import warnings  # noqa: E402
 from importlib import metadata  # noqa: E402
 
+# Python 3.12+ drop a RECORD's files that are not on disk from dist.files (its nested
+# skip_missing_files, importlib_metadata 5.2); older versions list them all. Asked of the code
+# itself, not the version number, so that every patch release is read as it behaves.
+FILES_SKIP_MISSING = any(
+    getattr(const, "co_name", None) == "skip_missing_files"
+    for const in metadata.Distribution.files.fget.__code__.co_consts
+)
+# The errors pathlib's Path.exists() takes for "not there" (its _ignore_error).
+MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+MISSING_WINERRORS = (21, 123, 1921)
 MODULE_SUFFIXES = sorted(
     set(
         importlib.machinery.EXTENSION_SUFFIXES
@@ -256,11 +269,13 @@ def site_packages_dirs():
 # --- installed distributions ----------------------------------------------------------------
 
 
-def provided_names(files):
+def provided_names(files, exists=None):
     """Import names a distribution provides, from the paths (tuples of parts) it installs.
 
     A directory shipped without any __init__ is a namespace package shared with other
-    distributions, so what this one provides is the dotted names inside it.
+    distributions, so what this one provides is the dotted names inside it. ``exists``, when
+    given, says whether a listed path is on disk (Python 3.12+ drop the others from dist.files);
+    it is asked only about the few paths that decide the answer, not about every file.
     """
     files = [
         path
@@ -270,31 +285,106 @@ def provided_names(files):
         and path[0] != "__pycache__"
         and not path[0].endswith(NOT_PACKAGE_SUFFIXES)  # metadata, installer data
     ]
-    packages = {path[:-1] for path in files if module_stem(path[-1]) == "__init__"}
-    return names_inside((), files, packages)
+    inits = {}  # directory -> its __init__ files
+    for path in files:
+        if path[-1].startswith("__init__.") and module_stem(path[-1]) == "__init__":
+            inits.setdefault(path[:-1], []).append(path)
+    if exists is None:
+        is_package = inits.__contains__
+        exists = lambda path: True  # noqa: E731
+    else:
+
+        def is_package(directory):
+            return any(exists(path) for path in inits.get(directory, ()))
+
+    return names_inside((), files, is_package, exists)
 
 
-def names_inside(directory, files, packages):
+def names_inside(directory, files, is_package, exists):
     """Names of the modules in ``directory`` (a namespace package, or () for site-packages)."""
     prefix = "".join(part + "." for part in directory)
+    depth = len(directory)
     names = set()
     below = {}  # subdirectory name -> the files under it
     for path in files:
-        child = path[len(directory)]
-        if len(path) == len(directory) + 1:
+        child = path[depth]
+        if len(path) == depth + 1:
             stem = module_stem(child)
             if stem and stem != "__init__" and is_import_name(stem):
-                names.add(prefix + stem)
+                if prefix + stem not in names and exists(path):
+                    names.add(prefix + stem)
         elif child != "__pycache__" and is_import_name(child):
             below.setdefault(child, []).append(path)
     for child, under in below.items():
         subdirectory = directory + (child,)
-        if subdirectory in packages:
+        if is_package(subdirectory):
             names.add(prefix + child)
-        else:
+            continue
+        inside = names_inside(subdirectory, under, is_package, exists)
+        if inside:
+            names.update(inside)
+        elif any(exists(path) for path in under):
             # A namespace directory holding no module still imports, as an empty namespace.
-            names.update(names_inside(subdirectory, under, packages) or {prefix + child})
+            names.add(prefix + child)
     return names
+
+
+def record_paths(dist, record):
+    """(the paths, an exists function or None) that ``dist.files`` gives for this RECORD text,
+    read without it; None where only dist.files can tell (an empty RECORD, a row it rejects).
+
+    dist.files builds a pathlib PackagePath per row (most of the probe's time on a large
+    environment); the parts below are those of PurePosixPath(name).
+    """
+    base = getattr(dist, "_path", None)
+    if not record or (FILES_SKIP_MISSING and not isinstance(base, pathlib.Path)):
+        return None
+    paths = []
+    for row in csv.reader(record.splitlines()):  # as dist.files reads it: quoted commas
+        if not 1 <= len(row) <= 3:
+            return None  # dist.files raises a TypeError for it
+        if len(row) == 3 and row[2]:
+            try:
+                int(row[2])
+            except ValueError:
+                return None  # and a ValueError for a size that is no number
+        name = row[0]
+        if "//" in name or "." in name[:1] or "/." in name or name.endswith("/") or not name:
+            paths.append(posix_parts(name))
+        else:
+            paths.append(tuple(name.split("/")))
+    if not FILES_SKIP_MISSING:
+        return paths, None
+    # Python 3.12+ keep only the files that exist (PackagePath.locate().exists(): the path
+    # below the metadata directory's parent; stat errors other than "not there" propagate).
+    location = str(base.parent)
+    known = {}
+
+    def exists(path):
+        if path not in known:
+            try:
+                os.stat(os.path.join(location, *path))
+                known[path] = True
+            except OSError as error:
+                if error.errno not in MISSING_ERRNOS and getattr(error, "winerror", None) not in MISSING_WINERRORS:
+                    raise
+                known[path] = False
+            except ValueError:
+                known[path] = False
+        return known[path]
+
+    return paths, exists
+
+
+def posix_parts(name):
+    """PurePosixPath(name).parts: empty and "." parts dropped, ".." kept, and a leading "/" (or
+    exactly two, which POSIX leaves to the system) the root."""
+    stripped = name.lstrip("/")
+    parts = [part for part in stripped.split("/") if part and part != "."]
+    slashes = len(name) - len(stripped)
+    if slashes:
+        parts.insert(0, "//" if slashes == 2 else "/")
+    return tuple(parts)
 
 
 def installed_files(text):
@@ -345,11 +435,13 @@ def describe(dist):
 def provides(dist, info):
     try:
         record = dist.read_text("RECORD")
-        files = None if record is None else [tuple(p.parts) for p in dist.files or ()]
+        if record is not None:
+            listed = record_paths(dist, record)
+            if listed is None:  # what only dist.files itself can tell, errors included
+                return provided_names([tuple(p.parts) for p in dist.files or ()])
+            return provided_names(*listed)
     except Exception as error:
         raise ValueError("RECORD cannot be parsed (%s)" % first_line(error))
-    if files is not None:
-        return provided_names(files)
     # Not dist.files for an egg-info: without installed-files.txt it falls back to
     # SOURCES.txt, whose paths are relative to the source tree, not to site-packages.
     installed = dist.read_text("installed-files.txt")
