@@ -45,6 +45,7 @@ import errno  # noqa: E402
 import importlib.machinery  # noqa: E402
 import json  # noqa: E402
 import keyword  # noqa: E402
+import operator  # noqa: E402
 import os  # noqa: E402
 import pathlib  # noqa: E402
 import posixpath  # noqa: E402
@@ -65,6 +66,10 @@ FILES_SKIP_MISSING = any(
 # The errors pathlib's Path.exists() takes for "not there" (its _ignore_error).
 MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 MISSING_WINERRORS = (21, 123, 1921)
+FIRST, THIRD = operator.itemgetter(0), operator.itemgetter(2)
+# What shows, in names joined by line breaks, that PurePosixPath would change one: an empty part
+# (a root, "//", a trailing "/", an empty name) or a "." part.
+NOT_PLAIN_PATH = ("//", "\n/", "/\n", "\n\n", "/./", "\n./", "/.\n", "\n.\n")
 MODULE_SUFFIXES = sorted(
     set(
         importlib.machinery.EXTENSION_SUFFIXES
@@ -269,61 +274,57 @@ def site_packages_dirs():
 # --- installed distributions ----------------------------------------------------------------
 
 
-def provided_names(files, exists=None):
-    """Import names a distribution provides, from the paths (tuples of parts) it installs.
+def provided_names(files):
+    """Import names a distribution provides, from the paths (tuples of parts) it installs."""
+    # A path with a root ("/", "//" from PurePosixPath; "" from a split normpath) names no
+    # module, nor does one with a line break in it.
+    return names_of_paths(
+        ["/".join(path) for path in files if path and path[0] not in ("/", "//", "")], None
+    )
+
+
+def names_of_paths(paths, exists):
+    """Import names a distribution provides, from the relative paths it installs ("pkg/a.py",
+    without empty or "." parts), read a directory level at a time over all of them at once.
 
     A directory shipped without any __init__ is a namespace package shared with other
     distributions, so what this one provides is the dotted names inside it. ``exists``, when
     given, says whether a listed path is on disk (Python 3.12+ drop the others from dist.files);
     it is asked only about the few paths that decide the answer, not about every file.
+    Scripts ("../../bin/x"), metadata (x.dist-info), installer data (x.data) and __pycache__
+    never count: none of them is an import name.
     """
-    files = [
-        path
-        for path in files
-        if path
-        and path[0] != ".."  # scripts in bin/, data in share/
-        and path[0] != "__pycache__"
-        and not path[0].endswith(NOT_PACKAGE_SUFFIXES)  # metadata, installer data
-    ]
-    inits = {}  # directory -> its __init__ files
-    for path in files:
-        if path[-1].startswith("__init__.") and module_stem(path[-1]) == "__init__":
-            inits.setdefault(path[:-1], []).append(path)
-    if exists is None:
-        is_package = inits.__contains__
-        exists = lambda path: True  # noqa: E731
-    else:
-
-        def is_package(directory):
-            return any(exists(path) for path in inits.get(directory, ()))
-
-    return names_inside((), files, is_package, exists)
+    return names_below("", paths, set(paths), exists)
 
 
-def names_inside(directory, files, is_package, exists):
-    """Names of the modules in ``directory`` (a namespace package, or () for site-packages)."""
-    prefix = "".join(part + "." for part in directory)
-    depth = len(directory)
+def names_below(directory, paths, listed, exists):
+    """Names of the modules in ``directory`` ("" for site-packages, or "ns/" a namespace), from
+    the ``paths`` below it (relative to it); ``listed`` holds every path, from the top."""
+    prefix = directory.replace("/", ".")
+    split = [path.partition("/") for path in paths]
     names = set()
-    below = {}  # subdirectory name -> the files under it
-    for path in files:
-        child = path[depth]
-        if len(path) == depth + 1:
-            stem = module_stem(child)
-            if stem and stem != "__init__" and is_import_name(stem):
-                if prefix + stem not in names and exists(path):
-                    names.add(prefix + stem)
-        elif child != "__pycache__" and is_import_name(child):
-            below.setdefault(child, []).append(path)
-    for child, under in below.items():
-        subdirectory = directory + (child,)
-        if is_package(subdirectory):
+    stems = {}  # module name -> the files that are it (x.py, x.pyc)
+    for filename in {head for head, below, _ in split if not below}:
+        stem = module_stem(filename)
+        if stem and stem != "__init__" and is_import_name(stem):
+            stems.setdefault(stem, []).append(directory + filename)
+    for stem, files in stems.items():
+        if exists is None or any(exists(path) for path in files):
+            names.add(prefix + stem)
+    for child in {head for head, below, _ in split if below}:
+        if child == "__pycache__" or not is_import_name(child):
+            continue
+        subdirectory = directory + child + "/"
+        inits = [subdirectory + "__init__" + s for s in MODULE_SUFFIXES]
+        inits = [path for path in inits if path in listed]
+        if inits and (exists is None or any(exists(path) for path in inits)):
             names.add(prefix + child)
             continue
-        inside = names_inside(subdirectory, under, is_package, exists)
+        under = [rest for head, below, rest in split if below and head == child]
+        inside = names_below(subdirectory, under, listed, exists)
         if inside:
             names.update(inside)
-        elif any(exists(path) for path in under):
+        elif exists is None or any(exists(subdirectory + path) for path in under):
             # A namespace directory holding no module still imports, as an empty namespace.
             names.add(prefix + child)
     return names
@@ -334,27 +335,25 @@ def record_paths(dist, record):
     read without it; None where only dist.files can tell (an empty RECORD, a row it rejects).
 
     dist.files builds a pathlib PackagePath per row (most of the probe's time on a large
-    environment); the parts below are those of PurePosixPath(name).
+    environment): here the rows are read all at once, and the paths are those of
+    PurePosixPath(name), joined by "/", leaving out the ones with a root (none is a module).
     """
     base = getattr(dist, "_path", None)
     if not record or (FILES_SKIP_MISSING and not isinstance(base, pathlib.Path)):
         return None
-    paths = []
-    for row in csv.reader(record.splitlines()):  # as dist.files reads it: quoted commas
-        if not 1 <= len(row) <= 3:
-            return None  # dist.files raises a TypeError for it
-        if len(row) == 3 and row[2]:
-            try:
-                int(row[2])
-            except ValueError:
-                return None  # and a ValueError for a size that is no number
-        name = row[0]
-        if "//" in name or "." in name[:1] or "/." in name or name.endswith("/") or not name:
-            paths.append(posix_parts(name))
-        else:
-            paths.append(tuple(name.split("/")))
+    rows = list(csv.reader(record.splitlines()))  # as dist.files reads it: quoted commas
+    lengths = set(map(len, rows))
+    if not lengths <= {1, 2, 3}:
+        return None  # dist.files raises a TypeError for it
+    sizes = list(map(THIRD, rows)) if lengths == {3} else [row[2] for row in rows if len(row) == 3]
+    if not valid_sizes(sizes):
+        return None  # and a ValueError for a size int() cannot read
+    names = list(map(FIRST, rows))
+    joined = "\n" + "\n".join(names) + "\n"
+    if any(part in joined for part in NOT_PLAIN_PATH):
+        names = ["/".join(parts) for parts in map(posix_parts, names) if parts and parts[0] not in ("/", "//")]
     if not FILES_SKIP_MISSING:
-        return paths, None
+        return names, None
     # Python 3.12+ keep only the files that exist (PackagePath.locate().exists(): the path
     # below the metadata directory's parent; stat errors other than "not there" propagate).
     location = str(base.parent)
@@ -363,7 +362,7 @@ def record_paths(dist, record):
     def exists(path):
         if path not in known:
             try:
-                os.stat(os.path.join(location, *path))
+                os.stat(os.path.join(location, path))
                 known[path] = True
             except OSError as error:
                 if error.errno not in MISSING_ERRNOS and getattr(error, "winerror", None) not in MISSING_WINERRORS:
@@ -373,7 +372,19 @@ def record_paths(dist, record):
                 known[path] = False
         return known[path]
 
-    return paths, exists
+    return names, exists
+
+
+def valid_sizes(sizes):
+    joined = "".join(sizes)
+    if joined.isascii() and joined.isdigit() or not joined:
+        return True
+    for size in sizes:
+        try:
+            int(size or 0)
+        except ValueError:
+            return False  # dist.files raises a ValueError for it
+    return True
 
 
 def posix_parts(name):
@@ -439,7 +450,7 @@ def provides(dist, info):
             listed = record_paths(dist, record)
             if listed is None:  # what only dist.files itself can tell, errors included
                 return provided_names([tuple(p.parts) for p in dist.files or ()])
-            return provided_names(*listed)
+            return names_of_paths(*listed)
     except Exception as error:
         raise ValueError("RECORD cannot be parsed (%s)" % first_line(error))
     # Not dist.files for an egg-info: without installed-files.txt it falls back to
