@@ -12,8 +12,10 @@ def relative(path: Path | str, cwd: Path) -> str:
     try:
         shown = os.path.relpath(absolute, cwd)
     except ValueError:  # another drive on Windows
-        return Path(absolute).as_posix()
-    return Path(absolute if shown.startswith("..") else shown).as_posix()
+        shown = ".."
+    # Both are normalized already: posix is only a matter of the separator.
+    shown = absolute if shown.startswith("..") else shown
+    return shown if os.sep == "/" else shown.replace(os.sep, "/")
 
 
 def repository_root(project_root: str) -> str:

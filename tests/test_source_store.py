@@ -377,3 +377,28 @@ def test_a_warm_check_reads_no_project_file(tmp_path, target_venv, isolated_cach
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert findings(True) == cold
     assert "train.py" not in {i.path for f in findings(False) for i in f.importers}
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        pytest.param(0, id="the-tree-alone"),
+        pytest.param(200, id="a-smaller-tree-beside-it"),
+        pytest.param(2000, id="a-much-larger-tree-beside-it"),
+    ],
+)
+def test_a_large_lookup_finds_exactly_its_own_files(tmp_path, others):
+    # A tree's rows are read as one range of paths unless its neighbours would swamp it: either
+    # way the answer holds each wanted file whose stat is unchanged, and nothing else.
+    root = make_tree(tmp_path / "project", {f"a/m{i}.py": f"import alpha{i}\n" for i in range(600)})
+    make_tree(tmp_path / "project", {f"b/m{i}.py": "import beta\n" for i in range(others)})
+    make_tree(tmp_path / "project-2", {"c.py": "import gamma\n"})
+    _settle(tmp_path)
+    everything = _paths(tmp_path)
+    _cached(everything, tmp_path / "cache")
+    wanted = _paths(root / "a")
+    changed = wanted[7]
+    changed.write_text("import delta\n")
+    found = FileCache(tmp_path / "cache").lookup([(str(p), p.stat()) for p in wanted])
+    assert sorted(found) == sorted(str(p) for p in wanted if p != changed)
+    assert found[str(wanted[0])].summary.modules == {"alpha0"}

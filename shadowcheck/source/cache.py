@@ -19,7 +19,7 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,27 +112,40 @@ class FileCache:
     # -- reading ----------------------------------------------------------------------------
     def lookup(self, entries: Iterable[tuple[str, os.stat_result]]) -> dict[str, Entry]:
         """The entry of every file whose stat is still the one it was read with."""
-        wanted = {os.fsencode(path): (path, stat_key(stat)) for path, stat in entries}
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # os.fsencode's
+        wanted = {path.encode(encoding, errors): (path, stat_key(stat)) for path, stat in entries}
         db = self._connection()
         found: dict[str, Entry] = {}
         if db is None or not wanted:
             return found
         valid: set[str] = set()  # the module names seen to be well formed so far
-        keys = list(wanted)
-        columns = "path, size, mtime_ns, inode, modules, runnable, suppressions, problem, partial, unreadable, facts"
         try:
-            for start in range(0, len(keys), _BATCH):
-                batch = keys[start : start + _BATCH]
-                query = f"SELECT {columns} FROM files WHERE path IN ({','.join('?' * len(batch))})"
-                for raw_path, size, mtime_ns, inode, *row in db.execute(query, batch):
-                    path, key = wanted.get(raw_path, (None, None))
-                    if path is not None and (size, mtime_ns, inode) == key:
-                        entry = _entry(*row, valid)
-                        if entry is not None:
-                            found[path] = entry
+            for raw_path, size, mtime_ns, inode, *row in self._rows(db, wanted):
+                path, key = wanted.get(raw_path, (None, None))
+                if path is not None and (size, mtime_ns, inode) == key:
+                    entry = _entry(*row, valid)
+                    if entry is not None:
+                        found[path] = entry
         except self._errors():
             return {}
         return found
+
+    def _rows(self, db, wanted: dict[bytes, object]) -> Iterator[tuple]:
+        # A tree's paths share their project's directory: the rows below it are one range of
+        # the primary key, read in one query, when they are not many more than the rows wanted
+        # (the count is read off the same index). Otherwise, the paths in batches.
+        columns = "path, size, mtime_ns, inode, modules, runnable, suppressions, problem, partial, unreadable, facts"
+        keys = list(wanted)
+        prefix, upper = _prefix_range(min(keys), max(keys))
+        if upper is not None and len(keys) > _BATCH:
+            within = "path >= ? AND path < ?"
+            (count,) = db.execute(f"SELECT count(*) FROM files WHERE {within}", (prefix, upper)).fetchone()
+            if count <= 2 * len(keys):
+                yield from db.execute(f"SELECT {columns} FROM files WHERE {within}", (prefix, upper))
+                return
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            yield from db.execute(f"SELECT {columns} FROM files WHERE path IN ({','.join('?' * len(batch))})", batch)
 
     # -- writing ----------------------------------------------------------------------------
     def store(self, rows: Iterable[tuple[str, os.stat_result, Entry]]) -> None:
@@ -223,6 +236,19 @@ class FileCache:
                 pass
 
 
+def _prefix_range(first: bytes, last: bytes) -> tuple[bytes, bytes | None]:
+    # The longest prefix of every key between ``first`` and ``last`` (sorted as SQLite sorts
+    # blobs, byte by byte), and the smallest key above all that start with it (None: no bound).
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    prefix = first[:length]
+    stem = prefix.rstrip(b"\xff")
+    if not stem:
+        return prefix, None
+    return prefix, stem[:-1] + bytes([stem[-1] + 1])
+
+
 def _joined(codes: frozenset[str] | None) -> str | None:
     return None if codes is None else " ".join(sorted(codes))
 
@@ -232,22 +258,32 @@ def _entry(
     unreadable: object, facts: object, valid: set[str],
 ) -> Entry | None:  # fmt: skip
     # Each column checked for its type and size; the facts themselves when they are asked for.
-    if not (isinstance(modules, str) and type(runnable) is int and (facts is None or isinstance(facts, bytes))):
+    # Written for the common row (no suppressions, problem or partial reading, facts with no
+    # unreadable lines, or none): it runs once per file of a warm run.
+    if type(modules) is not str or type(runnable) is not int or len(modules) > _LARGEST_SUMMARY:
         return None
-    for text in (suppressions, problem, partial, unreadable):
-        if text is not None and (not isinstance(text, str) or len(text) > _LARGEST_SUMMARY):
+    lines: tuple[int, ...] = ()
+    if facts is None:
+        if unreadable is not None:
             return None
-    if len(modules) > _LARGEST_SUMMARY or (facts is None) != (unreadable is None):
+    elif type(facts) is not bytes or type(unreadable) is not str:
         return None
-    if unreadable and _LINES.fullmatch(unreadable) is None:
-        return None
-    names = _modules(modules, valid)  # type: ignore[arg-type]
+    elif unreadable:
+        if len(unreadable) > _LARGEST_SUMMARY or _LINES.fullmatch(unreadable) is None:
+            return None
+        lines = tuple(int(line) for line in unreadable.split())
+    codes = None
+    if suppressions is not None or problem is not None or partial is not None:
+        for text in (suppressions, problem, partial):
+            if text is not None and (type(text) is not str or len(text) > _LARGEST_SUMMARY):
+                return None
+        if suppressions is not None:
+            if _CODES.fullmatch(suppressions) is None:  # type: ignore[arg-type]
+                return None
+            codes = frozenset(suppressions.split())  # type: ignore[union-attr]
+    names = _modules(modules, valid)
     if names is None:
         return None
-    if suppressions is not None and _CODES.fullmatch(suppressions) is None:
-        return None
-    codes = None if suppressions is None else frozenset(suppressions.split())
-    lines = tuple(int(line) for line in unreadable.split()) if unreadable else ()
     summary = Summary(names, bool(runnable), codes, problem)  # type: ignore[arg-type]
     return Entry(summary, facts, partial, lines)  # type: ignore[arg-type]
 

@@ -76,11 +76,16 @@ class SourceStore:
         """Take the summary of every file not yet known in this run: from the cache where it is
         still valid, else by scanning it (on ``workers`` processes when there are enough files).
         Problems are recorded in the order of ``paths``, whatever the cache and the workers did."""
-        wanted = [p for p in dict.fromkeys(paths) if p not in self._summaries]
+        summaries = self._summaries
+        wanted = [p for p in dict.fromkeys(paths) if p not in summaries]
         if not wanted:
             return
+        stats = self._stats
         for path in wanted:
-            self._stats[path] = _stat(path)
+            try:
+                stats[path] = os.stat(path)
+            except OSError:
+                stats[path] = None
         found: dict[Path, Summary | Problem] = {}
         if self._cache is not None:
             cached = self._cache.lookup((str(p), s) for p in wanted if (s := self._stats[p]) is not None)
@@ -147,7 +152,8 @@ class SourceStore:
         """What the file imports and binds; None, with a problem recorded, when it cannot be
         read. A file read only in part is noted here, where its facts are used."""
         if path not in self._facts:
-            self.parse_many([path])
+            if path not in self._entries:  # most importers of a warm run are in the cache
+                self.parse_many([path])
             entry = self._entries.pop(path, None)
             if entry is not None:
                 try:
