@@ -102,3 +102,16 @@ def test_other_commands_load_their_own_modules(arguments, expected, tmp_path):
     modules, run = _imported("python-m", arguments, project, tmp_path / "modules.txt")
     assert run.returncode in (0, 1), run.stderr[-2000:]
     assert expected in modules
+
+
+def test_the_registry_loaded_late_is_the_whole_registry():
+    # check imports only PROJECT_RULES; the rest load on first use. Every rule lands in its list,
+    # in code order, whichever way it was reached.
+    from shadowcheck import rules
+    from shadowcheck.rules.environment import EnvironmentRule
+
+    assert [rule.code for rule in rules.ALL_RULES] == sorted(rule.code for rule in rules.ALL_RULES)
+    assert rules.PROJECT_RULES == tuple(rule for rule in rules.ALL_RULES if rule.reads == rules.PROJECT)
+    assert rules.ENVIRONMENT_RULES == tuple(rule for rule in rules.ALL_RULES if issubclass(rule, EnvironmentRule))
+    assert set(rules.RULES_BY_CODE) == {rule.code for rule in rules.ALL_RULES}
+    assert len(rules.ALL_RULES) == len(rules.PROJECT_RULES) + len(rules.ENVIRONMENT_RULES)
