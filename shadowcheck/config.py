@@ -11,7 +11,6 @@ from pathlib import Path
 
 from shadowcheck.ftypes import ShadowcheckError, SourceError
 from shadowcheck.paths import relative
-from shadowcheck.rules import RULES_BY_CODE
 from shadowcheck.source.build_files import read_pyproject
 
 TABLE = "[tool.shadowcheck]"
@@ -56,15 +55,18 @@ def _table(pyproject: Path, document: dict) -> dict | None:
     return table
 
 
-# Every rule's code: one configuration serves check and doctor alike, and each command runs the
-# rules it has (check those that read the project, doctor all of them).
-KNOWN_CODES = tuple(RULES_BY_CODE)
-
-
-def validate_codes(codes, known: tuple[str, ...] = KNOWN_CODES) -> list[str]:
-    """Upper-cased rule codes; one not in ``known`` is a ValueError that lists the known ones."""
+def validate_codes(codes, known: tuple[str, ...] | None = None) -> list[str]:
+    """Upper-cased rule codes; one not in ``known`` (default: every rule's code) is a ValueError
+    that lists the known ones."""
     result = []
     for code in codes:
+        if known is None:
+            # Every rule's code: one configuration serves check and doctor alike, and each
+            # command runs the rules it has (check those that read the project, doctor all).
+            # Asked only when codes are given: the registry then loads doctor's rules too.
+            from shadowcheck.rules import RULES_BY_CODE
+
+            known = tuple(RULES_BY_CODE)
         normalized = str(code).strip().upper()
         if normalized not in known:
             raise ValueError(f"unknown rule code '{code}'; known codes: {', '.join(known)}")

@@ -2,9 +2,12 @@
 
 environment (probe) -> TargetEnvironment
 project (walk, roots) -> Project
-runs and resolution (importsystem) -> Candidate, VerifiedImport
-rules -> Finding (fix/ -> Fix)
-reporters <- Report, Verification
+runs and resolution (importsystem) -> Candidate, VerifiedImport (verify.py)
+rules -> Finding (fix/model.py -> Fix)
+reporters <- Report, Verification (verify.py)
+
+A check creates every class here on every run (about half a millisecond each, at import):
+what only another command makes lives with that command (Fix, Verification).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shadowcheck.fix.model import Fix
 
 
 class ShadowcheckError(Exception):
@@ -199,47 +206,6 @@ class Shadowed:
     distributions: tuple[tuple[str, str], ...] = ()  # (name, version)
 
 
-# --- fixes (shadowcheck/fix/ plans them; check's JSON and SARIF carry them) ----------------
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace one region of a file's text with ``replacement``.
-
-    Lines and columns are 1-based and count characters (code points) of the decoded text, a
-    byte-order mark not included; the end is exclusive, as in a SARIF region. Positions are in
-    the file as it is now, before any rename.
-    """
-
-    path: str  # relative to the working directory, posix separators
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-    replacement: str
-
-
-@dataclass(frozen=True)
-class LeftAlone:
-    """An import or configuration entry the fix does not change, and why a person should look."""
-
-    path: str
-    line: int
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Fix:
-    """What renaming one shadowing module takes: the rename, then the edits of the files that
-    meant it (edits are applied first, at the paths before the rename)."""
-
-    rename: tuple[str, str]  # (from, to); a package directory ends in "/"
-    edits: tuple[Edit, ...]
-    deletions: tuple[str, ...] = ()  # stale bytecode of the old name
-    left_alone: tuple[LeftAlone, ...] = ()
-
-
 @dataclass(frozen=True, order=True)
 class Finding:
     path: str  # relative to the working directory, posix separators
@@ -335,57 +301,6 @@ class Candidate:
     origin_shown: str = ""  # where the shadowed module lives, as messages show it
 
 
-# --- verify ------------------------------------------------------------------------------------
+# --- verify (its results, VerifiedImport and Verification, are verify.py's) ------------------
 
 OK, SHADOWED, NOT_A_PACKAGE, MISSING, IMPORTS_SHADOW = "ok", "shadowed", "not-a-package", "missing", "imports-shadow"
-
-
-@dataclass(frozen=True)
-class VerifiedImport:
-    module: str  # absolute, as imported: `from a.b import c` -> "a.b"
-    path: str  # the file holding the statement; for a scanned shadow, the shadowing file
-    line: int | None  # None for a shadow found by the directory scan
-    status: str  # OK, SHADOWED, NOT_A_PACKAGE, MISSING or IMPORTS_SHADOW
-    origin: str | None  # spec.origin of the top-level module
-    kind: str  # meta_path.PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN or MISSING
-    statement: str | None = None
-    shadowed_module: str | None = None  # the name that resolves into the project
-    shadows: Shadowed | None = None
-    predicted_error: str | None = None
-    guarded: bool = False  # under try/except ImportError: a missing module is only a warning
-    fix: str | None = None
-    importers: tuple[tuple[str, str], ...] = ()  # installed (name, version) requiring it
-    code: str | None = None  # the rule that words this shadow (SC101, SC102)
-    # IMPORTS_SHADOW and runpy's own imports: the imports from this statement (or from runpy)
-    # down to the one that meets the shadow, installed files included.
-    via: tuple[Step, ...] = ()
-
-    @property
-    def severity(self) -> str | None:
-        if self.status == OK:
-            return None
-        if self.guarded and self.status == MISSING:
-            return "warning"
-        if self.status == IMPORTS_SHADOW and self.predicted_error is None:
-            return "warning"
-        return "error"
-
-
-@dataclass(frozen=True)
-class Verification:
-    script: str
-    python: str
-    sys_path: tuple[str, ...]
-    imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
-    python_note: str = ""
-    # One-line warnings from the probe (distributions it had to skip): exit status 2.
-    problems: tuple[Problem, ...] = ()
-    notes: tuple[Problem, ...] = ()  # files read only in part (their imports, by tokens)
-
-    @property
-    def errors(self) -> int:
-        return sum(i.severity == "error" for i in self.imports)
-
-    @property
-    def warnings(self) -> int:
-        return sum(i.severity == "warning" for i in self.imports)

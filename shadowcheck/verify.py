@@ -28,11 +28,11 @@ from shadowcheck.ftypes import (
     NOT_A_PACKAGE,
     OK,
     SHADOWED,
+    Problem,
     ShadowcheckError,
+    Shadowed,
     Step,
     TargetEnvironment,
-    VerifiedImport,
-    Verification,
 )
 from shadowcheck.importsystem.closure import Chain, Closure, Met
 from shadowcheck.importsystem.execution import Execution, Failure
@@ -49,6 +49,57 @@ from shadowcheck.source.store import SourceStore
 __all__ = ["REFERENCE_SCRIPT", "Target", "VerifiedImport", "Verification", "VerifySettings", "run_verify", "verify"]
 
 REFERENCE_SCRIPT = Path(__file__).with_name("reference") / "cnn_train.py"
+
+
+@dataclass(frozen=True)
+class VerifiedImport:
+    module: str  # absolute, as imported: `from a.b import c` -> "a.b"
+    path: str  # the file holding the statement; for a scanned shadow, the shadowing file
+    line: int | None  # None for a shadow found by the directory scan
+    status: str  # OK, SHADOWED, NOT_A_PACKAGE, MISSING or IMPORTS_SHADOW
+    origin: str | None  # spec.origin of the top-level module
+    kind: str  # meta_path.PROJECT, SITE_PACKAGES, STDLIB_KIND, BUILT_IN, FROZEN or MISSING
+    statement: str | None = None
+    shadowed_module: str | None = None  # the name that resolves into the project
+    shadows: Shadowed | None = None
+    predicted_error: str | None = None
+    guarded: bool = False  # under try/except ImportError: a missing module is only a warning
+    fix: str | None = None
+    importers: tuple[tuple[str, str], ...] = ()  # installed (name, version) requiring it
+    code: str | None = None  # the rule that words this shadow (SC101, SC102)
+    # IMPORTS_SHADOW and runpy's own imports: the imports from this statement (or from runpy)
+    # down to the one that meets the shadow, installed files included.
+    via: tuple[Step, ...] = ()
+
+    @property
+    def severity(self) -> str | None:
+        if self.status == OK:
+            return None
+        if self.guarded and self.status == MISSING:
+            return "warning"
+        if self.status == IMPORTS_SHADOW and self.predicted_error is None:
+            return "warning"
+        return "error"
+
+
+@dataclass(frozen=True)
+class Verification:
+    script: str
+    python: str
+    sys_path: tuple[str, ...]
+    imports: tuple[VerifiedImport, ...]  # errors, warnings, then ok; each in the order met
+    python_note: str = ""
+    # One-line warnings from the probe (distributions it had to skip): exit status 2.
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()  # files read only in part (their imports, by tokens)
+
+    @property
+    def errors(self) -> int:
+        return sum(i.severity == "error" for i in self.imports)
+
+    @property
+    def warnings(self) -> int:
+        return sum(i.severity == "warning" for i in self.imports)
 
 
 @dataclass(frozen=True)

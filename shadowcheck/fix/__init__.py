@@ -6,10 +6,6 @@ plan.py   ``plan_fix``/``plan_fixes`` -> FixPlan: everything computed, every ref
 diff.py   the plan as a git-style patch; report.py the plan as a finding's Fix, JSON and SARIF
 apply.py  ``apply_plan``: atomic writes, `git mv`, and a rollback of every step on failure
 
-Importing this package costs nothing: libcst is imported only when a plan reads a file.
+Importing this package costs nothing (check imports names.py for its advice): libcst is
+imported only when a plan reads a file. Import the module that holds what you need.
 """
-
-from shadowcheck.fix.model import FixError, FixPlan, Target
-from shadowcheck.fix.names import names_in_use, suggest_name
-
-__all__ = ["FixError", "FixPlan", "Target", "names_in_use", "suggest_name"]

@@ -16,11 +16,11 @@ from typing import TextIO
 from shadowcheck.environment import project_environment
 from shadowcheck.fix.apply import apply_plan
 from shadowcheck.fix.diff import render_diff
-from shadowcheck.fix.model import FixError, FixPlan, Target
+from shadowcheck.fix.model import Fix, FixError, FixPlan, Target
 from shadowcheck.fix.names import names_in_use
 from shadowcheck.fix.plan import plan_fixes
 from shadowcheck.fix.report import fix_from_plan
-from shadowcheck.ftypes import Finding, Fix, Report
+from shadowcheck.ftypes import Finding, Report
 from shadowcheck.paths import relative
 from shadowcheck.source.tree import Project, walk
 

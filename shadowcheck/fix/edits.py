@@ -10,7 +10,7 @@ import difflib
 import os.path
 import re
 
-from shadowcheck.ftypes import Edit
+from shadowcheck.fix.model import Edit
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 

@@ -16,6 +16,50 @@ class FixError(ShadowcheckError):
     """Why a fix was refused or could not be applied, in one line; nothing was left changed."""
 
 
+# --- what a finding carries (check's JSON and SARIF show it; report.py makes it from a plan) ---
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace one region of a file's text with ``replacement``.
+
+    Lines and columns are 1-based and count characters (code points) of the decoded text, a
+    byte-order mark not included; the end is exclusive, as in a SARIF region. Positions are in
+    the file as it is now, before any rename.
+    """
+
+    path: str  # relative to the working directory, posix separators
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class LeftAlone:
+    """An import or configuration entry the fix does not change, and why a person should look."""
+
+    path: str
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What renaming one shadowing module takes: the rename, then the edits of the files that
+    meant it (edits are applied first, at the paths before the rename)."""
+
+    rename: tuple[str, str]  # (from, to); a package directory ends in "/"
+    edits: tuple[Edit, ...]
+    deletions: tuple[str, ...] = ()  # stale bytecode of the old name
+    left_alone: tuple[LeftAlone, ...] = ()
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Target:
     """One shadowing module to rename: its import name, its file or package directory, and

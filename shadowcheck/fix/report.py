@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shadowcheck.fix.edits import edits_between
-from shadowcheck.fix.model import FileChange, FixPlan
+from shadowcheck.fix.model import Edit, FileChange, Fix, FixPlan, LeftAlone
 from shadowcheck.fix.source import decode_python
-from shadowcheck.ftypes import Edit, Fix, LeftAlone
 from shadowcheck.paths import relative
 
 # Edit columns count code points; a SARIF run carrying these fixes must say so

@@ -15,14 +15,14 @@ from typing import TextIO
 from shadowcheck.ftypes import Report
 from shadowcheck.reporters.display import Display
 from shadowcheck.reporters.text import summary
-from shadowcheck.rules import RULES_BY_CODE
 
 
 def counts(report: Report) -> list[dict]:
     """One entry per rule that found something, most found first, then by code."""
-    counted = Counter(f.code for f in report.findings)
+    # Each finding carries its rule's name: no need for the registry (and doctor's rules).
+    counted = Counter((f.code, f.name) for f in report.findings)
     ordered = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
-    return [{"code": code, "name": RULES_BY_CODE[code].name, "count": count} for code, count in ordered]
+    return [{"code": code, "name": name, "count": count} for (code, name), count in ordered]
 
 
 def write_text(report: Report, stream: TextIO, display: Display = Display()) -> None:

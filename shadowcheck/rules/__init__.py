@@ -4,7 +4,13 @@ One registry for both commands: `check` runs the rules that read the project's s
 (PROJECT_RULES), `doctor` runs those and the rules that read the environment
 (ENVIRONMENT_RULES). Codes, names, selection, `shadowcheck rule` and the documentation are the
 same for all of them.
+
+The environment's rules read with doctor's modules (RECORD files, requirements, install
+advice), so they are imported the first time ALL_RULES, RULES_BY_CODE, ENVIRONMENT_RULES,
+EnvironmentRule or EnvironmentExample is asked for: `check` never pays for doctor.
 """
+
+import importlib
 
 from shadowcheck.rules.base import (
     ENVIRONMENT,
@@ -14,32 +20,44 @@ from shadowcheck.rules.base import (
     Rule,
     ShadowRule,
 )
-from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule
 from shadowcheck.rules.sc101 import ShadowsInstalledPackage
 from shadowcheck.rules.sc102 import ShadowsStdlibModule
-from shadowcheck.rules.sc301 import DuplicateProvider
-from shadowcheck.rules.sc302 import BrokenRequirement
-from shadowcheck.rules.sc303 import PathShadowing
-from shadowcheck.rules.sc304 import MissingDependency
-from shadowcheck.rules.sc305 import UndeclaredDependency
-from shadowcheck.rules.sc306 import KerasBackend
-from shadowcheck.rules.sc307 import AlteredOrMissingFiles
 
-ALL_RULES: tuple[type[Rule], ...] = (
-    ShadowsInstalledPackage, ShadowsStdlibModule,
-    DuplicateProvider, BrokenRequirement, PathShadowing, MissingDependency, UndeclaredDependency,
-    KerasBackend, AlteredOrMissingFiles,
+PROJECT_RULES: tuple[type[Rule], ...] = (ShadowsInstalledPackage, ShadowsStdlibModule)
+# "module:class" in this package, in code order.
+_ENVIRONMENT_RULES = (
+    "sc301:DuplicateProvider", "sc302:BrokenRequirement", "sc303:PathShadowing", "sc304:MissingDependency",
+    "sc305:UndeclaredDependency", "sc306:KerasBackend", "sc307:AlteredOrMissingFiles",
 )  # fmt: skip
-RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
-PROJECT_RULES = tuple(rule for rule in ALL_RULES if rule.reads == PROJECT)
-ENVIRONMENT_RULES: tuple[type[EnvironmentRule], ...] = tuple(
-    rule for rule in ALL_RULES if issubclass(rule, EnvironmentRule)
-)
+
+
+def _load_environment_rules() -> dict[str, object]:
+    from shadowcheck.rules.environment import EnvironmentExample, EnvironmentRule
+
+    environment_rules = []
+    for entry in _ENVIRONMENT_RULES:
+        module, _, name = entry.partition(":")
+        environment_rules.append(getattr(importlib.import_module(f"{__name__}.{module}"), name))
+    all_rules = (*PROJECT_RULES, *environment_rules)
+    return {
+        "ALL_RULES": all_rules,
+        "RULES_BY_CODE": {rule.code: rule for rule in all_rules},
+        "ENVIRONMENT_RULES": tuple(environment_rules),
+        "EnvironmentRule": EnvironmentRule,
+        "EnvironmentExample": EnvironmentExample,
+    }
+
+
+def __getattr__(name: str):
+    if name in ("ALL_RULES", "RULES_BY_CODE", "ENVIRONMENT_RULES", "EnvironmentRule", "EnvironmentExample"):
+        globals().update(_load_environment_rules())  # once: a module global is found before __getattr__
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def rule_for(kind: str) -> ShadowRule:
     """The first rule that words a shadow of ``kind`` ("stdlib", "third-party"), for verify."""
-    for rule in ALL_RULES:
+    for rule in PROJECT_RULES:
         if issubclass(rule, ShadowRule) and rule.shadows_kind == kind:
             return rule()
     raise LookupError(kind)

@@ -8,13 +8,15 @@ a literal call of find_packages) is known, anything computed is UNKNOWN.
 from __future__ import annotations
 
 import ast
-import configparser
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shadowcheck.ftypes import Problem, SourceError
+
+if TYPE_CHECKING:
+    import configparser
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +60,8 @@ def read_pyproject(path: Path) -> dict[str, Any]:
 
 def read_setup_cfg(path: Path) -> configparser.ConfigParser:
     """setup.cfg as setuptools reads it (no interpolation); SourceError when it is not INI."""
+    import configparser  # only a project with a setup.cfg pays for it
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(read_text(path), source=path.name)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 
@@ -82,7 +80,11 @@ def parse_file(path: Path, for_cache: bool) -> Parsed | Problem:
 
 
 def _in_processes(task, paths: list[Path], workers: int) -> dict:
+    # Imported only when workers are forked: concurrent.futures brings multiprocessing, pickle,
+    # socket and logging, a tenth of the start-up of a run that reads in one process.
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunks = _chunks(paths, workers * _CHUNKS_PER_WORKER)
     results: dict = {}
