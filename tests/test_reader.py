@@ -30,6 +30,17 @@ from shadowcheck.source.reader import MainGuard, read_imports
             "def f():\n    if __name__ == '__main__':\n        f()\n", False, None, id="guard-in-function",
         ),
         pytest.param("if __name__ != '__main__':\n    x()\n", False, None, id="not-a-guard"),
+        pytest.param(
+            "if __name__ == '__main__':\n    path = __file__\n", False, MainGuard(1, (), True), id="file-assigned",
+        ),
+        pytest.param(
+            "if __name__ == '__main__':\n    run(__file__.upper())\n",
+            False, MainGuard(1, ("run", "__file__.upper"), True), id="file-attribute",
+        ),
+        pytest.param(
+            "if __name__ == '__main__':\n    f = lambda: __file__\n", False, MainGuard(1, (), True), id="file-in-lambda",
+        ),
+        pytest.param("path = __file__\nif __name__ == '__main__':\n    main()\n", False, MainGuard(2, ("main",), False), id="file-outside-guard"),
     ],
 )  # fmt: skip
 def test_how_a_file_runs(make_tree, source, shebang, guard):

@@ -23,15 +23,20 @@ _IN_SCOPE = 8  # in a function, lambda or class body: binds nothing at module le
 _IN_MAIN_GUARD = 16  # in the body of the module's `if __name__ == "__main__":`
 
 # Fields that never hold a node worth visiting (`ctx`, `op` and `ops` hold singletons such as
-# Load and Add).
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+# Load and Add; the others hold strings or numbers).
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind", "id", "attr", "arg", "conversion", "is_async", "simple", "level"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+_NAME, _CONSTANT, _ATTRIBUTE, _LOAD = ast.Name, ast.Constant, ast.Attribute, ast.Load
+
+
 def _child_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold nodes, last first (the order they are pushed)."""
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
-        fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
+        fields = tuple(reversed([f for f in node_type._fields if f not in _SKIPPED_FIELDS]))
+        _CHILD_FIELDS[node_type] = fields
     return fields
 
 
@@ -143,23 +148,49 @@ class _Collector:
         self.imports.append((line, column, statement))
 
     def walk(self, module: ast.Module) -> None:
-        # Children are pushed in reverse so that they come off the stack in source order.
+        # Children are pushed in reverse so that they come off the stack in source order. Names,
+        # constants and `name.attribute` reads are most of a tree: they are dealt with here,
+        # without a handler call, and the first two are never pushed.
         stack: list[tuple[ast.AST, int]] = [(n, 0) for n in reversed(module.body)]
-        push = stack.append
+        push, pop = stack.append, stack.pop
+        handlers, child_fields, attributes = _HANDLERS, _CHILD_FIELDS, self.attributes
         while stack:
-            node, flags = stack.pop()
+            node, flags = pop()
             kind = type(node)
-            handler = _HANDLERS.get(kind)
+            if kind is _ATTRIBUTE:
+                value = node.value
+                if type(value) is _NAME:
+                    # `mod.x = 1` and `del mod.x` are no reads: a later `mod.x` does not fail.
+                    if type(node.ctx) is _LOAD:
+                        attributes.append((node.lineno, node.col_offset, value.id, node.attr, flags & _IN_FUNCTION))
+                    if flags & _IN_MAIN_GUARD and value.id == "__file__":
+                        self.guard_uses_file = True
+                else:
+                    push((value, flags))
+                continue
+            handler = handlers.get(kind)
             if handler is not None and handler(self, node, flags, push):
                 continue  # the handler pushed what it wanted visited
-            for name in reversed(_child_fields(kind)):
+            fields = child_fields.get(kind)
+            if fields is None:
+                fields = _child_fields(kind)
+            for name in fields:
                 value = getattr(node, name, None)
-                if isinstance(value, list):
+                if type(value) is list:
                     for item in reversed(value):
-                        if isinstance(item, ast.AST):
+                        item_kind = type(item)
+                        if item_kind is _NAME:
+                            if flags & _IN_MAIN_GUARD and item.id == "__file__":
+                                self.guard_uses_file = True
+                        elif item_kind is not _CONSTANT and isinstance(item, ast.AST):
                             push((item, flags))
                 elif isinstance(value, ast.AST):
-                    push((value, flags))
+                    value_kind = type(value)
+                    if value_kind is _NAME:
+                        if flags & _IN_MAIN_GUARD and value.id == "__file__":
+                            self.guard_uses_file = True
+                    elif value_kind is not _CONSTANT:
+                        push((value, flags))
 
     # -- imports ----------------------------------------------------------------------------
     def visit_import(self, node: ast.Import, flags: int, push) -> bool:
@@ -184,7 +215,10 @@ class _Collector:
             name = _dotted(node.func)
             if name:
                 self.guard_calls.append((node.lineno, node.col_offset, name))
-        if _last_name(node.func) in _DYNAMIC_IMPORTERS:
+        func = node.func
+        func_kind = type(func)
+        called = func.attr if func_kind is _ATTRIBUTE else func.id if func_kind is _NAME else ""
+        if called in _DYNAMIC_IMPORTERS:
             # The first argument as written, positional or not; `package=` makes it relative.
             first = node.args[0] if node.args else (node.keywords[0].value if node.keywords else None)
             keywords = {k.arg for k in node.keywords}
@@ -290,12 +324,6 @@ class _Collector:
         if isinstance(node.value, ast.Name):
             self.attributes.append((node.lineno, node.col_offset, node.value.id, node.attr, flags & _IN_FUNCTION))
 
-    def visit_attribute(self, node: ast.Attribute, flags: int, push) -> bool:
-        # `mod.x = 1` and `del mod.x` are no reads: a later `mod.x` does not fail for them.
-        if isinstance(node.ctx, ast.Load):
-            self.read(node, flags)
-        return False
-
     def visit_name(self, node: ast.Name, flags: int, push) -> bool:
         if flags & _IN_MAIN_GUARD and node.id == "__file__":
             self.guard_uses_file = True
@@ -335,7 +363,6 @@ _HANDLERS = {
     ast.AsyncFor: _Collector.visit_for,
     ast.withitem: _Collector.visit_with_item,
     ast.NamedExpr: _Collector.visit_named_expr,
-    ast.Attribute: _Collector.visit_attribute,
     ast.Name: _Collector.visit_name,
     ast.Constant: lambda *_: True,  # nothing below a constant
 }
