@@ -21,7 +21,7 @@ from shadowcheck.importsystem.finders import NAMESPACE
 from shadowcheck.importsystem.meta_path import SITE_PACKAGES, ImportSystem
 from shadowcheck.paths import real
 from shadowcheck.source.facts import RELATIVE
-from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.facts import ImportStatement
 from shadowcheck.source.scan import ANY
 from shadowcheck.source.store import SourceStore
 from shadowcheck.source.tree import Project

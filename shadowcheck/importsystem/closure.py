@@ -16,7 +16,7 @@ from pathlib import Path
 from shadowcheck.ftypes import NO_PROGRESS, Progress
 from shadowcheck.importsystem.finders import Resolution, Spec
 from shadowcheck.importsystem.meta_path import ImportSystem
-from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.facts import ImportStatement
 from shadowcheck.source.store import SourceStore
 
 # (file, statement) for each import on the way from the run's first file to a file.

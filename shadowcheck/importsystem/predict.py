@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shadowcheck.importsystem.finders import MODULE, NAMESPACE, Spec, Suffixes, find_on_path
-from shadowcheck.source.reader import ImportStatement
+from shadowcheck.source.facts import ImportStatement
 
 # The names the module run from an origin binds at top level, with the line of the first
 # binding; None if unknown.

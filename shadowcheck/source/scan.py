@@ -20,7 +20,6 @@ from pathlib import Path
 
 from shadowcheck.ftypes import SourceError
 from shadowcheck.source.facts import RELATIVE
-from shadowcheck.source.reader import decode_source
 
 # In a summary's modules: the file may import anything, so it is parsed whatever the question.
 ANY = "*"
@@ -89,6 +88,8 @@ def scan_source(data: bytes, path: Path) -> Summary:
     """The summary of a Python source given as the bytes of its file."""
     utf8 = data
     if not data.isascii() or _CODING.search(data, 0, _second_line_end(data)):
+        from shadowcheck.source.reader import decode_source  # the parser's modules: only for a file to decode
+
         try:
             utf8 = decode_source(data, path).encode("utf-8", "surrogatepass")
         except SourceError as error:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from shadowcheck.ftypes import Problem
 from shadowcheck.source.cache import Entry, FileCache, stat_key
-from shadowcheck.source.reader import LARGE_FILE, SourceImports
+from shadowcheck.source.facts import SourceImports
 from shadowcheck.source.scan import Summary
 from shadowcheck.source.workers import (
     parse_file,
@@ -206,6 +206,8 @@ class SourceStore:
         except OSError as error:
             self._problem(Problem(f"cannot read: {error.strerror}", str(path)))
             data = b""
+        from shadowcheck.source.reader import LARGE_FILE
+
         if len(data) <= LARGE_FILE:  # a large file is read again rather than held
             self._bytes[path] = data
         return data
