@@ -6,7 +6,6 @@ directory on its sys.path look as they did when it was given.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from shadowcheck import __version__
+from shadowcheck.digest import sha256_hex
 from shadowcheck.environment.process import run_bounded
 from shadowcheck.ftypes import (
     Distribution,
@@ -277,7 +277,7 @@ def cache_dir() -> Path:
 def probe_cache_path(python: str, *, details: bool = False) -> Path:
     """The file that holds the cached probe answer for ``python`` in this environment."""
     key = json.dumps(_cache_key(python, details), sort_keys=True)
-    return cache_dir() / f"probe-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+    return cache_dir() / f"probe-{sha256_hex(key.encode())[:32]}.json"
 
 
 def _cache_key(python: str, details: bool = False) -> dict[str, Any]:
@@ -286,7 +286,7 @@ def _cache_key(python: str, details: bool = False) -> dict[str, Any]:
         "environ": _sys_path_environ(),  # a relative PYTHONPATH means another path elsewhere
         "home": os.path.expanduser("~"),  # the default user site lives there
         "shadowcheck": __version__,
-        "probe": hashlib.sha256(PROBE.read_bytes()).hexdigest(),
+        "probe": sha256_hex(PROBE.read_bytes()),
     }
     if details:  # only then: check's key, and so its cache file, stays what it was
         key["details"] = True

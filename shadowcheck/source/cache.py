@@ -12,7 +12,6 @@ triggers or views of its own is discarded too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck import __version__
+from shadowcheck.digest import sha256
 from shadowcheck.source import codec
 from shadowcheck.source.facts import SourceImports
 from shadowcheck.source.scan import Summary
@@ -83,7 +83,7 @@ def compressed(facts: SourceImports) -> bytes:
 
 def reader_version() -> str:
     """A digest of everything that decides what the reader says about a file."""
-    digest = hashlib.sha256(f"{__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    digest = sha256(f"{__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode())
     here = Path(__file__).parent
     for name in _READER_MODULES:
         digest.update((here / f"{name}.py").read_bytes())
