@@ -85,3 +85,53 @@ def test_a_thousand_nested_folders(tmp_path, nested):
         sys.setrecursionlimit(limit)
     assert project.python_files == [deep / "deepest.py"]
     assert len(project.directories) == 1_001
+
+
+def _git(*arguments: str, cwd) -> None:
+    import subprocess
+
+    subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True)
+
+
+def _layout(tmp_path, shape: str, monkeypatch):
+    # Where the project sits relative to a git repository; returns the root to walk.
+    files = {"keep.py": "", "ignored.py": "", "out/x.py": "", ".gitignore": "ignored.py\nout/\n"}
+    if shape == "no-repository":
+        return make_tree(tmp_path / "plain", files)
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    _git("init", "-q", cwd=repository)
+    if shape == "repository-root":
+        return make_tree(repository, files)
+    if shape == "below-the-root":
+        return make_tree(repository / "sub" / "project", files)
+    if shape == "link-into-a-repository":  # git resolves its working directory: the link's target is in the repo
+        make_tree(repository / "sub", files)
+        link = tmp_path / "outside" / "link"
+        link.parent.mkdir()
+        link.symlink_to(repository / "sub", target_is_directory=True)
+        return link
+    if shape == "git-dir-variable":  # GIT_DIR and GIT_WORK_TREE name a repository no `.git` points at
+        (repository / ".git").rename(tmp_path / "elsewhere.git")
+        monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere.git"))
+        monkeypatch.setenv("GIT_WORK_TREE", str(repository))
+        return make_tree(repository, files)
+    raise AssertionError(shape)
+
+
+@pytest.mark.parametrize(
+    ("shape", "excluded"),
+    [
+        pytest.param("no-repository", set(), id="no-repository"),
+        pytest.param("repository-root", {"ignored.py", "out"}, id="repository-root"),
+        pytest.param("below-the-root", {"ignored.py", "out"}, id="below-the-root"),
+        pytest.param("link-into-a-repository", {"ignored.py", "out"}, id="link-into-a-repository"),
+        pytest.param("git-dir-variable", {"ignored.py", "out"}, id="git-dir-variable"),
+    ],
+)
+def test_gitignore_is_read_wherever_git_finds_a_repository(tmp_path, monkeypatch, shape, excluded):
+    # The walk asks git only where git could find a repository; these are the ways it can.
+    root = _layout(tmp_path, shape, monkeypatch)
+    project = walk(root)
+    assert {str(p.relative_to(project.root)) for p in project.excluded} == excluded
+    assert {p.name for p in project.python_files} == {"keep.py", "ignored.py", "x.py"} - excluded - {"x.py" if excluded else ""}
