@@ -46,6 +46,8 @@ FIX_PLANNING_BUDGET = 1_000_000
 
 @dataclass(frozen=True)
 class Settings:
+    """What one `check` was asked to do."""
+
     paths: tuple[Path, ...] = (Path("."),)
     python: str | None = None  # the user's --python or $SHADOWCHECK_PYTHON
     configured_python: str | None = None  # `python` in [tool.shadowcheck]: trust.py decides

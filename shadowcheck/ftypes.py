@@ -65,6 +65,8 @@ class SourceError(ShadowcheckError):
 
 @dataclass(frozen=True)
 class Distribution:
+    """An installed distribution, as the target interpreter's metadata names it."""
+
     name: str
     version: str
     # The sys.path entry the distribution is installed into (its dist-info's parent).
@@ -113,6 +115,8 @@ class EnvironmentDetails:
 
 @dataclass(frozen=True)
 class TargetEnvironment:
+    """The interpreter the project runs with, as the probe read it."""
+
     # The interpreter path as chosen (a venv's bin/python, not its resolved symlink).
     python: str
     executable: str
@@ -208,6 +212,8 @@ class Shadowed:
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """One thing a rule found, where it found it, and why."""
+
     path: str  # relative to the working directory, posix separators
     line: int
     column: int

@@ -20,6 +20,8 @@ NAMESPACE = "namespace"
 
 @dataclass(frozen=True)
 class Suffixes:
+    """The file suffixes the interpreter's loaders take, each kind in its finder's order."""
+
     extension: tuple[str, ...]
     source: tuple[str, ...]
     bytecode: tuple[str, ...]

@@ -40,6 +40,8 @@ class PackageScript:
 
 @dataclass(frozen=True)
 class ImportRoot:
+    """A directory the project's runs put first on sys.path."""
+
     directory: Path
     reason: str  # why it is a root, for messages: PROJECT_ROOT, SCRIPTS, ...
     # PACKAGE_SCRIPTS: the files that look runnable (a shebang, a __main__ guard); which of

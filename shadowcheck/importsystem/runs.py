@@ -29,6 +29,8 @@ _STDLIB_ZIP = re.compile(r"python\d+\.zip$")
 
 @dataclass(frozen=True)
 class Run:
+    """One way the project's code is run, and the sys.path it runs with."""
+
     kind: str  # SCRIPT, MODULE, COMMAND or ROOT
     entries: tuple[str, ...]  # sys.path while the run's own code imports
     project: tuple[str, ...]  # the entries that are not the interpreter's: sys.path[0], PYTHONPATH

@@ -23,6 +23,8 @@ SKIPPED_DIRECTORIES = frozenset(
 
 @dataclass
 class Project:
+    """The project tree as one walk saw it."""
+
     root: Path
     # Every walked directory (absolute) -> the names of the entries it holds.
     directories: dict[Path, frozenset[str]] = field(default_factory=dict)
