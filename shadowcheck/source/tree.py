@@ -124,8 +124,19 @@ def _in_path_order(files: list[tuple[str, Path, str]]) -> list[Path]:
     # strings split at the separator sort the same way, without a Path comparison per step.
     if os.sep == "/" and os.altsep is None:
         files.sort(key=lambda file: file[0].split("/"))
-        return [directory / name for _, directory, name in files]
-    return sorted(directory / name for _, directory, name in files)
+        return [_child(directory, name) for _, directory, name in files]
+    return sorted(_child(directory, name) for _, directory, name in files)
+
+
+def _child(directory: Path, name: str) -> Path:
+    # ``directory / name`` for a name from its listing (one component, no separator). Path
+    # parses the right side of `/` as a whole path; up to 3.12 pathlib has the step iterdir
+    # uses for a listed name, which appends it as it is (~0.5 us against ~2 us, 20,000 times
+    # on a large tree). Python 3.13's pathlib builds children another way: `/` there.
+    return _listed_child(directory, name) if _listed_child is not None else directory / name
+
+
+_listed_child = getattr(Path, "_make_child_relpath", None)
 
 
 def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) -> Project:
@@ -178,7 +189,7 @@ def walk(root: Path, exclude: tuple[str, ...] = (), use_gitignore: bool = True) 
                     continue
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue  # a virtual environment, not the project
-                pending.append((directory / name, child_relative, ancestors))
+                pending.append((_child(directory, name), child_relative, ancestors))
             elif kind != "file":
                 continue  # a FIFO or socket named x.py is no source (and reading it could block)
             elif name.endswith(".py"):
