@@ -8,8 +8,10 @@ it imported (`-X importtime` names each one), less those `python -c pass` import
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,29 @@ def test_the_registry_loaded_late_is_the_whole_registry():
     assert rules.ENVIRONMENT_RULES == tuple(rule for rule in rules.ALL_RULES if issubclass(rule, EnvironmentRule))
     assert set(rules.RULES_BY_CODE) == {rule.code for rule in rules.ALL_RULES}
     assert len(rules.ALL_RULES) == len(rules.PROJECT_RULES) + len(rules.ENVIRONMENT_RULES)
+
+
+# What a warm run (every file's summary and facts in the cache, nothing changed) never needs:
+# the parser's modules, which read files, and OpenSSL's hashlib, which named the cache files.
+NEVER_IN_A_WARM_CHECK = (
+    "shadowcheck.source.reader",
+    "shadowcheck.source.ast_reader",
+    "shadowcheck.source.token_reader",
+    "shadowcheck.source.import_statements",
+    "shadowcheck.source.blocks",
+    "_hashlib",
+)
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_a_warm_check_loads_no_reader(entry, tmp_path, isolated_cache):
+    project = make_tree(tmp_path / "project", TREE)
+    past = time.time_ns() - 10**10  # settled: the cache keeps only files changed a while ago
+    for path in project.rglob("*"):
+        os.utime(path, ns=(past, past))
+    cold, run = _imported(entry, ["."], project, tmp_path / "cold.txt")
+    assert run.returncode == 1 and "SC101" in run.stdout, run.stderr[-2000:]
+    assert "shadowcheck.source.reader" in cold  # the first run read the files
+    warm, run = _imported(entry, ["."], project, tmp_path / "warm.txt")
+    assert run.returncode == 1 and "SC101" in run.stdout, run.stderr[-2000:]
+    assert _loaded(NEVER_IN_A_WARM_CHECK, warm) == []
