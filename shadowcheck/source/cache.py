@@ -19,7 +19,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from shadowcheck import __version__
@@ -45,6 +45,8 @@ _LINES = re.compile(r"(?:\d+(?: (?=.)|$))*")
 _CODES = re.compile(r"(?:(?:\w+|\*)(?: (?=.)|$))*")
 _LARGEST_ENTRY = 64 << 20  # bytes of JSON one entry may expand to
 _LARGEST_SUMMARY = 1 << 20  # characters of one summary column
+# The last five columns of a row without suppressions, problem, partial reading or facts.
+_PLAIN_ROW = [None] * 5
 _LARGEST_DATABASE = 1 << 30  # beyond this the database is started again
 _BATCH = 500  # paths per SELECT (SQLite allows 999 parameters before 3.32)
 # Files changed this recently may change again within their file system's timestamp tick (up to
@@ -120,12 +122,19 @@ class FileCache:
             return found
         valid: set[str] = set()  # the module names seen to be well formed so far
         try:
-            for raw_path, size, mtime_ns, inode, *row in self._rows(db, wanted):
+            for raw_path, size, mtime_ns, inode, modules, runnable, *rest in self._rows(db, wanted):
                 path, key = wanted.get(raw_path, (None, None))
-                if path is not None and (size, mtime_ns, inode) == key:
-                    entry = _entry(*row, valid)
-                    if entry is not None:
-                        found[path] = entry
+                if path is None or (size, mtime_ns, inode) != key:
+                    continue
+                if rest == _PLAIN_ROW and type(modules) is str and type(runnable) is int:
+                    # Most rows: a summary without suppressions or problem, no facts.
+                    names = _modules(modules, valid) if len(modules) <= _LARGEST_SUMMARY else None
+                    if names is not None:
+                        found[path] = _made(Entry, (_made(Summary, (names, bool(runnable))),))
+                    continue
+                entry = _entry(modules, runnable, *rest, valid)
+                if entry is not None:
+                    found[path] = entry
         except self._errors():
             return {}
         return found
@@ -284,8 +293,21 @@ def _entry(
     names = _modules(modules, valid)
     if names is None:
         return None
-    summary = Summary(names, bool(runnable), codes, problem)  # type: ignore[arg-type]
-    return Entry(summary, facts, partial, lines)  # type: ignore[arg-type]
+    summary = _made(Summary, (names, bool(runnable), codes, problem))
+    return _made(Entry, (summary, facts, partial, lines))
+
+
+def _made(cls, values: tuple, new=object.__new__):
+    # A frozen dataclass's __init__ sets each field with its own object.__setattr__: for the
+    # 20,000 rows of a warm run, two instances each, that was a fifth of the lookup. The
+    # instance with its __dict__ filled at once is the same; the fields not given (at the
+    # end) keep their defaults, which are class attributes.
+    made = new(cls)
+    made.__dict__.update(zip(_FIELD_NAMES[cls], values))
+    return made
+
+
+_FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Summary, Entry)}
 
 
 def _modules(modules: str, valid: set[str]) -> frozenset[str] | None:
