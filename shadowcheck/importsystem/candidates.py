@@ -52,11 +52,13 @@ class CandidateFinder:
         self.sources = sources
         self.cwd = cwd
         self.own_distribution = own_distribution
+        self._directory_of: Callable[[Path], Path] = _parent  # the walk's, once of_project has it
 
     def of_project(self, index: RootIndex, files: Iterable[Path]) -> list[Candidate]:
         by_directory: dict[Path, list[Path]] = {}
+        self._directory_of = directory_of = index.project.directory
         for file in files:
-            by_directory.setdefault(file.parent, []).append(file)
+            by_directory.setdefault(directory_of(file), []).append(file)
         files_by_root: dict[Path, list[Path]] = {}
         for directory, in_directory in by_directory.items():
             for file_root in index.roots_of(in_directory[0]):
@@ -136,7 +138,7 @@ class CandidateFinder:
             self.progress.advance("files read")
             if parsed is None:
                 continue
-            package = _package_of_file(file, system)
+            package = self._package_of_file(file, system)
             for statement in parsed.imports:
                 absolute = _absolute(statement, package)
                 if absolute is None or not affects(absolute, shadow.module):
@@ -154,8 +156,16 @@ class CandidateFinder:
         if shadow.module in modules or ANY in modules:
             return True
         # A relative import stays inside the top-level package of the file's own package.
-        package = _package_of_file(file, system) if RELATIVE in modules else None
+        package = self._package_of_file(file, system) if RELATIVE in modules else None
         return package is not None and package.partition(".")[0] == shadow.module.partition(".")[0]
+
+    def _package_of_file(self, file: Path, system: ImportSystem) -> str | None:
+        # A file run from the root as a module of its package (python -m pkg.mod, pytest) has
+        # __package__ set; a file beside the root's modules runs as a script.
+        root = system.run.first
+        if root is None:
+            return None
+        return _package_of_directory(self._directory_of(file), root)
 
     def _package_scripts(self, index, root: ImportRoot, system, predictor, shadows: list[Shadow]) -> list[Candidate]:
         by_module = {shadow.module: shadow for shadow in shadows}
@@ -229,13 +239,8 @@ def _with_runs(candidate: Candidate, runs: tuple[str, ...], evidence: str | None
     return dataclasses.replace(candidate, runs=runs, run_by_path=evidence)
 
 
-def _package_of_file(file: Path, system: ImportSystem) -> str | None:
-    # A file run from the root as a module of its package (python -m pkg.mod, pytest) has
-    # __package__ set; a file beside the root's modules runs as a script.
-    root = system.run.first
-    if root is None:
-        return None
-    return _package_of_directory(file.parent, root)
+def _parent(file: Path) -> Path:
+    return file.parent
 
 
 @functools.lru_cache(maxsize=4096)

@@ -85,7 +85,7 @@ class RootIndex:
                 by_directory.setdefault(directory, SUB_PROJECT)
         scripts: dict[Path, list[Path]] = {}
         for file in project.python_files:
-            directory = file.parent
+            directory = project.directory(file)
             if directory in by_directory:
                 continue
             if not self.in_package(directory):
@@ -93,7 +93,7 @@ class RootIndex:
             elif self.sources.runnable(file):  # a shebang or a __main__ guard (scan.py)
                 scripts.setdefault(directory, []).append(file)
         for notebook in project.notebooks:
-            by_directory.setdefault(notebook.parent, NOTEBOOKS)
+            by_directory.setdefault(project.directory(notebook), NOTEBOOKS)
         for directory in configured:
             if not directory.is_dir():
                 raise ShadowcheckError(f"configured root {directory} is not a directory")
@@ -146,7 +146,8 @@ class RootIndex:
     def roots_of(self, file: Path) -> tuple[ImportRoot, ...]:
         """The roots (run as a whole) that come first on sys.path when ``file`` runs or is imported."""
         found = []
-        for directory in (file.parent, self.package_base(file.parent)):
+        parent = self.project.directory(file)
+        for directory in (parent, self.package_base(parent)):
             root = self._by_directory.get(directory)
             if root is not None and root not in found:
                 found.append(root)
