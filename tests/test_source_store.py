@@ -181,8 +181,8 @@ def _encoded_with(damage) -> list:
 
 HOSTILE_ENTRIES = {
     "deeply-nested-json": lambda: zlib.compress(b"[" * 200_000 + b"]" * 200_000),
-    "wrong-types": lambda: _entry(_encoded_with(lambda e: e[0][0].__setitem__(2, "one"))),
-    "bool-for-int": lambda: _entry(_encoded_with(lambda e: e[0][0].__setitem__(2, True))),
+    "wrong-types": lambda: _entry(_encoded_with(lambda e: e[0].__setitem__(2, "one"))),
+    "bool-for-int": lambda: _entry(_encoded_with(lambda e: e[0].__setitem__(2, True))),
     "one-field-short": lambda: _entry(_encoded_with(lambda e: e.pop())),
     "wrong-shape": lambda: _entry({"imports": []}),
     "not-zlib": lambda: b"import os",

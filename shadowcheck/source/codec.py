@@ -10,6 +10,8 @@ every file that imports a shadow, so the checks are written for speed: exact typ
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from itertools import chain
 
 from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
 
@@ -21,14 +23,19 @@ _STATEMENT_FIELDS = len(_STATEMENT_NAMES)
 
 def encode(facts: SourceImports) -> list:
     """A list of plain JSON values holding every field."""
+    # Statements and attribute reads laid end to end, one flat list each: decoding checks a
+    # field of every statement at once (a column), and a list per statement or read was half
+    # of what the JSON decoder built on a warm run.
+    statements: list = []
+    for s in facts.imports:
+        statements += (
+            s.module, list(s.names), s.line, s.column, s.statement, s.level, s.alias,
+            s.guarded, s.type_checking, s.dynamic, s.in_function, s.cell,
+        )  # fmt: skip
     return [
-        [
-            [s.module, list(s.names), s.line, s.column, s.statement, s.level, s.alias,
-             s.guarded, s.type_checking, s.dynamic, s.in_function, s.cell]
-            for s in facts.imports
-        ],
+        statements,
         facts.defined,
-        [list(a) for a in facts.attributes],
+        [field for read in facts.attributes for field in read],
         facts.shebang,
         None if facts.main_guard is None else [facts.main_guard.line, list(facts.main_guard.calls), facts.main_guard.uses_file],
         facts.partial,
@@ -64,22 +71,30 @@ def decode(value: object) -> SourceImports:
 
 
 def _statements(value: object) -> tuple[ImportStatement, ...]:
-    _require(type(value) is list)
-    for s in value:
-        _require(
-            type(s) is list and len(s) == _STATEMENT_FIELDS
-            and type(s[0]) is str and type(s[1]) is list and type(s[2]) is int and type(s[3]) is int
-            and type(s[4]) is str and type(s[5]) is int and (s[6] is None or type(s[6]) is str)
-            and type(s[7]) is bool and type(s[8]) is bool and type(s[9]) is bool and type(s[10]) is bool
-            and (s[11] is None or type(s[11]) is int)
-            and all(type(name) is str for name in s[1])
-        )  # fmt: skip
-    for s in value:
-        s[1] = tuple(s[1])
-    return tuple(_statement(s) for s in value)
+    _require(type(value) is list and len(value) % _STATEMENT_FIELDS == 0)
+    columns = [value[i::_STATEMENT_FIELDS] for i in range(_STATEMENT_FIELDS)]  # type: ignore[index]
+    modules, names, lines, offsets, texts, levels, aliases, guarded, type_checking, dynamic, in_function, cells = columns
+    _require(
+        _only(modules, _STR) and _only(names, _LIST) and _only(lines, _INT) and _only(offsets, _INT)
+        and _only(texts, _STR) and _only(levels, _INT) and _only(aliases, _STR_OR_NONE)
+        and _only(guarded, _BOOL) and _only(type_checking, _BOOL) and _only(dynamic, _BOOL)
+        and _only(in_function, _BOOL) and _only(cells, _INT_OR_NONE) and _only(chain.from_iterable(names), _STR)
+    )  # fmt: skip
+    columns[1] = list(map(tuple, names))
+    return tuple(map(_statement, zip(*columns)))
 
 
-def _statement(values: list, new=object.__new__, names=_STATEMENT_NAMES) -> ImportStatement:
+def _only(values: Iterable[object], types: frozenset[type]) -> bool:
+    # Every value's exact type among ``types`` (`type(x) is int`, which a bool fails), the
+    # types taken in one pass in C.
+    return {*map(type, values)} <= types
+
+
+_STR, _INT, _BOOL, _LIST = frozenset({str}), frozenset({int}), frozenset({bool}), frozenset({list})
+_STR_OR_NONE, _INT_OR_NONE = frozenset({str, type(None)}), frozenset({int, type(None)})
+
+
+def _statement(values: tuple, new=object.__new__, names=_STATEMENT_NAMES) -> ImportStatement:
     # Each field checked above, all twelve given: the frozen dataclass's __init__ would only
     # set them one object.__setattr__ at a time, which was most of decoding a warm run's
     # importers (18,000 statements on 20,000 files). Its __dict__ filled at once is the same
@@ -90,15 +105,16 @@ def _statement(values: list, new=object.__new__, names=_STATEMENT_NAMES) -> Impo
 
 
 def _defined(value: object) -> dict[str, int]:
-    _require(type(value) is dict and all(type(k) is str and type(v) is int for k, v in value.items()))
+    _require(type(value) is dict and _only(value, _STR) and _only(value.values(), _INT))  # type: ignore[union-attr]
     return value  # type: ignore[return-value]
 
 
 def _attributes(value: object) -> tuple[tuple[str, str, int], ...]:
-    _require(type(value) is list)
-    for a in value:
-        _require(type(a) is list and len(a) == 3 and type(a[0]) is str and type(a[1]) is str and type(a[2]) is int)
-    return tuple((a[0], a[1], a[2]) for a in value)
+    # (name, attribute, line) laid end to end.
+    _require(type(value) is list and len(value) % 3 == 0)
+    names, attributes, lines = value[0::3], value[1::3], value[2::3]  # type: ignore[index]
+    _require(_only(names, _STR) and _only(attributes, _STR) and _only(lines, _INT))
+    return tuple(zip(names, attributes, lines))
 
 
 def _syntax_error(value: object) -> tuple[int, str]:
