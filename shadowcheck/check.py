@@ -8,6 +8,7 @@ root's runs asked what they import in place of the environment's modules
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,20 @@ class Checker:
 
     def check_project(self, root: Path) -> tuple[list[Finding], Project]:
         """Every finding of the project at ``root``."""
+        # What a check makes (a Path, a summary and an entry per file, the facts of importers)
+        # lives until the run ends and holds no reference cycle: the collector's passes over it
+        # found nothing to free and cost a warm 20,000-file run ~80 ms. Frozen after the check
+        # (what reference counting does not free stays), they are not traversed again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._check_project(root)
+        finally:
+            if collecting:
+                gc.freeze()
+                gc.enable()
+
+    def _check_project(self, root: Path) -> tuple[list[Finding], Project]:
         self.settings.progress.doing("walking the tree")
         project = walk(root, self.settings.exclude)
         self.settings.progress.advance("files walked", project.file_count)
