@@ -56,6 +56,17 @@ def test_each_directory_listing_is_kept_for_the_import_system(tmp_path):
     assert project.directories[tmp_path / "a" / "c"] == frozenset({"__init__.py"})
 
 
+def test_each_listed_file_knows_its_directory_as_the_walk_listed_it(tmp_path):
+    make_tree(tmp_path, {"a/b.py": "", "a/c/__init__.py": "", "a/c/n.ipynb": "{}", "top.py": ""})
+    project = walk(tmp_path, use_gitignore=False)
+    listed = {id(directory) for directory in project.directories}
+    for file in (*project.python_files, *project.notebooks):
+        assert project.directory(file) == file.parent
+        assert id(project.directory(file)) in listed  # the walk's own Path, not a new one
+    outside = tmp_path.parent / "elsewhere.py"  # not listed: its parent, as Path says
+    assert project.directory(outside) == tmp_path.parent
+
+
 @pytest.fixture
 def nested(tmp_path):
     """A thousand folders in one another; removed level by level afterwards (shutil.rmtree,

@@ -130,11 +130,13 @@ def _kind(entry: os.DirEntry, project: Project) -> str | None:
 def _in_path_order(files: list[tuple[str, Path, str]], directory_of: dict[Path, Path]) -> list[Path]:
     # Path order is the order of the paths' parts; on POSIX (case kept, one separator) their
     # strings split at the separator sort the same way, without a Path comparison per step.
+    if os.sep == "/" and os.altsep is None:
+        files.sort(key=lambda file: file[0].split("/"))
+        made = [(_child(directory, name), directory) for _, directory, name in files]
+        directory_of.update(made)
+        return [file for file, _ in made]
     made = [(_child(directory, name), directory) for _, directory, name in files]
     directory_of.update(made)
-    if os.sep == "/" and os.altsep is None:
-        order = sorted(range(len(files)), key=lambda i: files[i][0].split("/"))
-        return [made[i][0] for i in order]
     return sorted(file for file, _ in made)
 
 
