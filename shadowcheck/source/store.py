@@ -88,30 +88,32 @@ class SourceStore:
                 stats[path] = None
         found: dict[Path, Summary | Problem] = {}
         if self._cache is not None:
-            cached = self._cache.lookup((str(p), s) for p in wanted if (s := self._stats[p]) is not None)
-            for path in wanted:
-                entry = cached.get(str(path))
-                if entry is not None:
-                    found[path] = entry.summary
-                    if entry.facts is not None:
-                        self._entries[path] = entry
-        missing = [p for p in wanted if p not in found]
+            # By each file's own path string (os.stat made it, and Path keeps it).
+            names = {str(p): p for p in wanted if stats[p] is not None}
+            entries = self._entries
+            for name, entry in self._cache.lookup((name, stats[p]) for name, p in names.items()).items():
+                path = names[name]
+                found[path] = entry.summary
+                if entry.facts is not None:
+                    entries[path] = entry
+        missing = [p for p in wanted if p not in found] if len(found) < len(wanted) else []
         if self.workers > 1 and worth_scanning_in_processes(missing):
             found.update(scan_in_processes(missing, self.workers))
         for path in missing:
             if path not in found:
                 found[path] = scan_one(path)
             answer = found[path]
-            if isinstance(answer, Summary) and self._cache is not None and self._stats[path] is not None:
+            if isinstance(answer, Summary) and self._cache is not None and stats[path] is not None:
                 self._pending[path] = Entry(answer)
         for path in wanted:
             answer = found[path]
-            if isinstance(answer, Problem):
-                self._problem(answer)
-                answer = _NOTHING
-            elif answer.problem is not None:
-                self._problem(Problem(answer.problem, str(path)))
-            self._summaries[path] = answer
+            if type(answer) is not Summary or answer.problem is not None:
+                if isinstance(answer, Problem):
+                    self._problem(answer)
+                    answer = _NOTHING
+                elif answer.problem is not None:
+                    self._problem(Problem(answer.problem, str(path)))
+            summaries[path] = answer
 
     def summary(self, path: Path) -> Summary:
         """The file's summary (scan.py); an empty one, with a problem recorded, when it cannot
