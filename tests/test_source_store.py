@@ -183,6 +183,8 @@ HOSTILE_ENTRIES = {
     "deeply-nested-json": lambda: zlib.compress(b"[" * 200_000 + b"]" * 200_000),
     "wrong-types": lambda: _entry(_encoded_with(lambda e: e[0].__setitem__(2, "one"))),
     "bool-for-int": lambda: _entry(_encoded_with(lambda e: e[0].__setitem__(2, True))),
+    "import-name-not-text": lambda: _entry(_encoded_with(lambda e: e[0].__setitem__(1, [7]))),
+    "attribute-read-cut-short": lambda: _entry(_encoded_with(lambda e: e[2].extend(["os", "path"]))),
     "one-field-short": lambda: _entry(_encoded_with(lambda e: e.pop())),
     "wrong-shape": lambda: _entry({"imports": []}),
     "not-zlib": lambda: b"import os",
