@@ -106,9 +106,12 @@ def remember_listings(
 
 
 def clear_listing_cache() -> None:
-    """Forget directory listings (for a long-running process whose tree changes)."""
+    """Forget directory listings and resolved paths (for a long-running process whose tree changes)."""
+    from shadowcheck.importsystem.runs import forget_resolutions
+
     _LISTINGS.clear()
     _TYPES.clear()
+    forget_resolutions()
     _FINDABLE.clear()
 
 

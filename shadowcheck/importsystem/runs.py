@@ -53,8 +53,37 @@ def _key(entry: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _resolved(entry: str) -> str:
-    # Each sys.path entry is resolved once, not once per import root (issue 8).
-    return real(entry)
+    # Each sys.path entry is resolved once, not once per import root (issue 8); an absolute
+    # entry from the directory its parent resolves to (kept), and a readlink only when the
+    # entry itself is a link: realpath stats every component of each of a tree's 800 roots,
+    # which share all but their last.
+    if os.sep != "/" or not entry.startswith("/") or os.path.normpath(entry) != entry:
+        return real(entry)
+    pending: list[str] = []
+    current = entry
+    while current not in _REAL_DIRECTORIES:
+        parent = os.path.dirname(current)
+        if parent == current:  # the file system's root
+            _REAL_DIRECTORIES[current] = real(current)
+            break
+        pending.append(current)
+        current = parent
+    resolved = _REAL_DIRECTORIES[current]
+    for path in reversed(pending):
+        below = os.path.join(resolved, os.path.basename(path))
+        resolved = real(below) if os.path.islink(below) else below
+        _REAL_DIRECTORIES[path] = resolved
+    return resolved
+
+
+# Absolute, normalized paths -> what realpath makes of them (forget_resolutions clears it).
+_REAL_DIRECTORIES: dict[str, str] = {}
+
+
+def forget_resolutions() -> None:
+    """Forget what each path resolved to (for a long-running process whose tree changes)."""
+    _resolved.cache_clear()
+    _REAL_DIRECTORIES.clear()
 
 
 def run_path(
