@@ -48,8 +48,12 @@ def real(path: str | os.PathLike[str]) -> str:
 
 def is_inside(path: str | os.PathLike[str], directory: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is ``directory`` or below it, once both are resolved."""
-    resolved, parent = real(path), real(directory)
-    return resolved == parent or resolved.startswith(parent.rstrip(os.sep) + os.sep)
+    return within(real(path), real(directory))
+
+
+def within(resolved: str, directory: str) -> bool:
+    """is_inside for paths resolved already (real)."""
+    return resolved == directory or resolved.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def same_file(a: str | os.PathLike[str] | None, b: str | os.PathLike[str] | None) -> bool:

@@ -16,7 +16,7 @@ from shadowcheck.ftypes import Distribution, TargetEnvironment
 from shadowcheck.importsystem.finders import (
     NAMESPACE, PACKAGE, Spec, Suffixes, find_on_path, may_find_on_path, resolve,
 )  # fmt: skip
-from shadowcheck.paths import is_inside
+from shadowcheck.paths import real, within
 
 STDLIB = "stdlib"
 THIRD_PARTY = "third-party"
@@ -51,6 +51,8 @@ class Installed:
         self.suffixes = suffixes_of(environment)
         self._declared = dict(environment.declared)
         self._found: dict[tuple[str, tuple[str, ...]], Spec | None] = {}
+        self._places: dict[str, str] = {}  # origin -> _IN_SITE_PACKAGES, _IN_STDLIB or _ELSEWHERE
+        self._directories: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # resolved
 
     def find(self, name: str, path: tuple[str, ...]) -> Spec | None:
         """PathFinder along ``path``, part by part; a declared dependency where nothing is found."""
@@ -100,14 +102,31 @@ class Installed:
         if installed.origin is None and not installed.search_locations:
             return THIRD_PARTY  # declared, not installed: _declared_spec
         origin = installed.origin or installed.search_locations[0]
-        # site-packages lives inside the stdlib directory (lib/python3.X/site-packages),
-        # so it is asked first.
-        if any(is_inside(origin, d) for d in self.environment.site_packages):
+        place = self._places.get(origin)
+        if place is None:
+            place = self._places[origin] = self._place_of(origin)
+        if place == _IN_SITE_PACKAGES:
             return THIRD_PARTY
-        in_stdlib = any(is_inside(origin, d) for d in self.environment.stdlib_paths)
-        if in_stdlib or name.partition(".")[0] in self.environment.stdlib_module_names:
+        if place == _IN_STDLIB or name.partition(".")[0] in self.environment.stdlib_module_names:
             return STDLIB
         return THIRD_PARTY
+
+    def _place_of(self, origin: str) -> str:
+        # Each origin resolved once a run, and the environment's directories once: a run asks
+        # the kind of the same few hundred origins for every shadow of every root, and
+        # realpath stats each component of each path (a fifth of a warm run on lib).
+        if self._directories is None:
+            self._directories = (
+                tuple(real(d) for d in self.environment.site_packages),
+                tuple(real(d) for d in self.environment.stdlib_paths),
+            )
+        site_packages, stdlib = self._directories
+        resolved = real(origin)
+        # site-packages lives inside the stdlib directory (lib/python3.X/site-packages),
+        # so it is asked first.
+        if any(within(resolved, d) for d in site_packages):
+            return _IN_SITE_PACKAGES
+        return _IN_STDLIB if any(within(resolved, d) for d in stdlib) else _ELSEWHERE
 
     def means_the_project(self, name: str, installed: Spec) -> bool:
         """True for a standard-library module only CPython itself imports (UNIMPORTED_STDLIB)."""
@@ -149,6 +168,9 @@ class Installed:
         if spec is None or spec.origin is None:
             return None
         return spec.origin if spec.origin.endswith(tuple(self.environment.source_suffixes)) else None
+
+
+_IN_SITE_PACKAGES, _IN_STDLIB, _ELSEWHERE = "site-packages", "stdlib", "elsewhere"
 
 
 def real_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
