@@ -78,6 +78,9 @@ class Predictor:
         self.stdlib = stdlib
         self.defined = defined
         self.first = None if first is None else os.path.normcase(os.path.normpath(first))
+        # Each file's identity (device, inode), taken once: every importer of a shadow is
+        # compared with the shadow's one file (os.path.samefile stats both, each time).
+        self._identities: dict[str, tuple[int, int] | None] = {}
 
     def predict(
         self,
@@ -119,7 +122,7 @@ class Predictor:
             if found is None:
                 return f"ModuleNotFoundError: No module named '{child}'", line
             spec, qualified = found, child
-        circular = same_origin(spec, importer) if initializing is None else initializing
+        circular = self._same_origin(spec, importer) if initializing is None else initializing
         defined = self.defined(spec.origin)
         if statement.names:
             for name in statement.names:
@@ -223,11 +226,18 @@ class Predictor:
         return f"AttributeError: module '{module}' has no attribute '{name}'"
 
 
-def same_origin(spec: Spec, path: Path) -> bool:
-    """Whether ``path`` is the file ``spec`` runs."""
-    if spec.origin is None:
-        return False
-    try:
-        return os.path.samefile(spec.origin, path)
-    except OSError:
-        return False
+    def _same_origin(self, spec: Spec, path: Path) -> bool:
+        # Whether ``path`` is the file ``spec`` runs: os.path.samefile, each file stat'ed once.
+        if spec.origin is None:
+            return False
+        origin = self._identity(spec.origin)
+        return origin is not None and origin == self._identity(os.fspath(path))
+
+    def _identity(self, path: str) -> tuple[int, int] | None:
+        if path not in self._identities:
+            try:
+                stat = os.stat(path)
+                self._identities[path] = (stat.st_dev, stat.st_ino)
+            except OSError:
+                self._identities[path] = None
+        return self._identities[path]
