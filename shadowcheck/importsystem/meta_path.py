@@ -69,6 +69,7 @@ class ImportSystem:
         self._project = {self._key(p) for p in run.project}
         self.installed_path = run.without_project()
         self._resolved: dict[str, Resolution] = {}
+        self._shadows: dict[tuple[Spec, ...], Shadow | None] = {}  # shadow_in's answers
 
     def with_preloaded(self, names: frozenset[str]) -> ImportSystem:
         """The same run once ``names`` are in sys.modules too."""
@@ -137,6 +138,14 @@ class ImportSystem:
     def shadow_in(self, specs) -> Shadow | None:
         """The first part of an import chain that the project provides in place of the
         environment's module of that name, if any."""
+        # Asked again for every statement of every file that imports the same chain (each
+        # answer costs stats of both files and of the project's build files): kept per chain.
+        key = tuple(specs)
+        if key not in self._shadows:
+            self._shadows[key] = self._shadow_in(key)
+        return self._shadows[key]
+
+    def _shadow_in(self, specs: tuple[Spec, ...]) -> Shadow | None:
         for spec in specs:
             if spec.kind == NAMESPACE:
                 continue  # portions merge: only a module or package inside one can hide another
