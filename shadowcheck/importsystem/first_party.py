@@ -25,13 +25,20 @@ class FirstPartyIndex:
         self.environment = environment
         self.sources = sources
         self._read: dict[Path, tuple[FirstParty, frozenset[str]]] = {}
+        self._projects: dict[Path, bool] = {}
 
     def owns_on_path(self, entry: Path, shadow: Shadow) -> bool:
         """Whether ``shadow``, found in the sys.path entry ``entry`` of a run, is the own
         distribution of the project there (``entry`` itself, or the project whose src/ it is)."""
-        if is_project_directory(entry):
+        if self._is_project(entry):
             return self._owns(entry, shadow)
-        return entry.name == "src" and is_project_directory(entry.parent) and self._owns(entry.parent, shadow)
+        return entry.name == "src" and self._is_project(entry.parent) and self._owns(entry.parent, shadow)
+
+    def _is_project(self, directory: Path) -> bool:
+        # Asked for each shadow found in a directory: its build files stat'ed once.
+        if directory not in self._projects:
+            self._projects[directory] = is_project_directory(directory)
+        return self._projects[directory]
 
     def _owns(self, directory: Path, shadow: Shadow) -> bool:
         if shadow.kind != THIRD_PARTY:
