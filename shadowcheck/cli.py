@@ -273,6 +273,7 @@ def check(paths, python, output_format, output_file, color, select, ignore, excl
             progress=progress,
             # Only the formats that show fixes pay for planning them (libcst and every importer).
             fixes=output_format in FIX_FORMATS and not statistics and not (diff or apply_fix),
+            one_shot=True,
         )
         report = run_check(settings)
     if diff or apply_fix:
