@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shadowcheck.environment import describe_environment, lacking_imports, project_environment
+from shadowcheck.environment import describe_environment, lacking_imports, start_project_environment
 from shadowcheck.environment.declared import declared_dependencies
 from shadowcheck.environment.isolation import DECLARED
 from shadowcheck.fix.names import names_in_use
@@ -84,8 +84,8 @@ class Checker:
         self.installed = Installed(environment)
         self.rules = selected_rules(settings)
 
-    def check_project(self, root: Path) -> tuple[list[Finding], Project]:
-        """Every finding of the project at ``root``."""
+    def check_project(self, root: Path, project: Project | None = None) -> tuple[list[Finding], Project]:
+        """Every finding of the project at ``root`` (``project``: its walk_project, done already)."""
         # What a check makes (a Path, a summary and an entry per file, the facts of importers)
         # lives until the run ends and holds no reference cycle: the collector's passes over it
         # found nothing to free and cost a warm 20,000-file run ~80 ms. In a one-shot run it is
@@ -95,17 +95,16 @@ class Checker:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._check_project(root)
+            return self._check_project(root, project)
         finally:
             if collecting:
                 if self.settings.one_shot:
                     gc.freeze()
                 gc.enable()
 
-    def _check_project(self, root: Path) -> tuple[list[Finding], Project]:
-        self.settings.progress.doing("walking the tree")
-        project = walk(root, self.settings.exclude)
-        self.settings.progress.advance("files walked", project.file_count)
+    def _check_project(self, root: Path, project: Project | None) -> tuple[list[Finding], Project]:
+        if project is None:
+            project = walk_project(root, self.settings)
         self.settings.progress.doing("reading imports")
         remember_listings(project.directories, project.python_files)
         self.sources.problems.extend(project.problems)
@@ -172,6 +171,14 @@ class Checker:
         return codes is not None and (EVERY_CODE in codes or finding.code in codes)
 
 
+def walk_project(root: Path, settings: Settings) -> Project:
+    """The tree of the project at ``root``, walked (as check_project wants it)."""
+    settings.progress.doing("walking the tree")
+    project = walk(root, settings.exclude)
+    settings.progress.advance("files walked", project.file_count)
+    return project
+
+
 def run_check(settings: Settings, cwd: Path | None = None) -> Report:
     """Check every path in ``settings``; the report carries the one-line problems met.
 
@@ -184,9 +191,18 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
     clear_listing_cache()
     project_roots = [find_project_root(path) for path in paths]
-    environment = project_environment(
+    pending = start_project_environment(
         settings.python, project_roots[0], settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )
+    try:
+        # The probe (a child process, ~0.25 s when its answer is not cached) runs on another
+        # core while the first project is walked, which needs no environment. (Not while its
+        # files are scanned: that fills every core, and would open the cache before the
+        # environment is known.)
+        first = walk_project(project_roots[0], settings)
+        environment = pending.result()
+    finally:
+        pending.close()
     checker = Checker(settings, environment, cwd)
     findings: set[Finding] = set()
     files: set[Path] = set()
@@ -194,7 +210,8 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
     try:
         for path, project_root in zip(paths, project_roots):
             if project_root not in checked:
-                checked[project_root] = checker.check_project(project_root)
+                walked_first = first if project_root == project_roots[0] else None
+                checked[project_root] = checker.check_project(project_root, walked_first)
             found, project = checked[project_root]
             findings.update(f for f in found if _under(cwd / f.path, path))
             walked = (*project.python_files, *project.notebooks)

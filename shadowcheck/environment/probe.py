@@ -16,7 +16,7 @@ from typing import Any
 
 from shadowcheck import __version__
 from shadowcheck.digest import sha256_hex
-from shadowcheck.environment.process import run_bounded
+from shadowcheck.environment.process import BoundedProcess
 from shadowcheck.ftypes import (
     Distribution,
     EnvironmentDetails,
@@ -59,21 +59,62 @@ def load_environment(
     metadata path and installer); that answer is cached apart, so `check` never pays for it.
     Raises ShadowcheckError, with one line naming the interpreter, when it cannot answer.
     """
+    pending = start_environment(python, chosen_by, use_cache=use_cache, timeout=timeout, details=details)
+    try:
+        return pending.result()
+    finally:
+        pending.close()
+
+
+def start_environment(
+    python: str,
+    chosen_by: str,
+    *,
+    use_cache: bool = True,
+    timeout: float = PROBE_TIMEOUT,
+    details: bool = False,
+) -> PendingEnvironment:
+    """load_environment in two halves: the cached answer, or the probe started (a
+    ShadowcheckError when it cannot start); its result() is load_environment's answer. The
+    caller works while the probe runs, and must close() it however it ends."""
     cache_file = probe_cache_path(python, details=details) if use_cache else None
     if cache_file is not None:
         cached = _read_cache(cache_file, python, chosen_by, details)
         if cached is not None:
-            return cached
-    answer = _run_probe(python, timeout, details)
-    environment = _environment_from_answer(python, chosen_by, answer)
-    if cache_file is not None:
-        entry = {"key": _cache_key(python, details), "fingerprint": _fingerprint(python, environment)}
-        _write_cache(cache_file, {**entry, "answer": answer})
-    return environment
+            return PendingEnvironment(python, chosen_by, details, None, None, cached)
+    probe = _start(python, [*PROBE_FLAGS, str(PROBE), *(["--details"] if details else [])], timeout)
+    return PendingEnvironment(python, chosen_by, details, cache_file, probe, None)
 
 
-def _run_probe(python: str, timeout: float, details: bool = False) -> dict[str, Any]:
-    result = _run(python, [*PROBE_FLAGS, str(PROBE), *(["--details"] if details else [])], timeout)
+class PendingEnvironment:
+    """A probe under way (or its cached answer), from start_environment."""
+
+    def __init__(self, python, chosen_by, details, cache_file, probe, environment):
+        self._python, self._chosen_by, self._details = python, chosen_by, details
+        self._cache_file: Path | None = cache_file
+        self._probe: BoundedProcess | None = probe
+        self._environment: TargetEnvironment | None = environment
+
+    def result(self) -> TargetEnvironment:
+        """The environment the probe described; ShadowcheckError when it could not."""
+        if self._environment is None:
+            assert self._probe is not None
+            python = self._python
+            answer = _answer(python, _finish(python, self._probe))
+            environment = _environment_from_answer(python, self._chosen_by, answer)
+            if self._cache_file is not None:
+                entry = {"key": _cache_key(python, self._details), "fingerprint": _fingerprint(python, environment)}
+                _write_cache(self._cache_file, {**entry, "answer": answer})
+            self._environment = environment
+        return self._environment
+
+    def close(self) -> None:
+        """End the probe, if it runs still, and everything it started."""
+        if self._probe is not None:
+            self._probe.close()
+
+
+def _answer(python: str, result: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
     if result.returncode != 0:
         _reject_old_python(python)
         raise ShadowcheckError(
@@ -128,6 +169,14 @@ def _sys_path_environ() -> dict[str, str | None]:
 
 
 def _run(python: str, args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    probe = _start(python, args, timeout)
+    try:
+        return _finish(python, probe)
+    finally:
+        probe.close()
+
+
+def _start(python: str, args: list[str], timeout: float) -> BoundedProcess:
     environ = dict(os.environ)
     if os.environ.get("PYTHONPATH"):
         environ["PYTHONPATH"] = _sys_path_environ()["PYTHONPATH"]
@@ -135,14 +184,19 @@ def _run(python: str, args: list[str], timeout: float) -> subprocess.CompletedPr
     # (and so its sys.path) that of the interpreter running shadowcheck.
     environ.pop("__PYVENV_LAUNCHER__", None)
     try:
-        return run_bounded([python, *args], cwd=NEUTRAL_DIRECTORY, env=environ, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise ShadowcheckError(
-            f"cannot inspect {python}: it did not answer within {timeout:g} seconds"
-        ) from None
+        return BoundedProcess([python, *args], cwd=NEUTRAL_DIRECTORY, env=environ, timeout=timeout)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ShadowcheckError(f"cannot run {python}: {reason}") from None
+
+
+def _finish(python: str, probe: BoundedProcess) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return probe.result()
+    except subprocess.TimeoutExpired as expired:
+        raise ShadowcheckError(
+            f"cannot inspect {python}: it did not answer within {expired.timeout:g} seconds"
+        ) from None
 
 
 def _last_stderr_line(result: subprocess.CompletedProcess[bytes]) -> str:
