@@ -29,6 +29,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 _NAME, _CONSTANT, _ATTRIBUTE, _LOAD = ast.Name, ast.Constant, ast.Attribute, ast.Load
+_CALL = ast.Call
 
 
 def _child_fields(node_type: type) -> tuple[str, ...]:
@@ -150,7 +151,9 @@ class _Collector:
     def walk(self, module: ast.Module) -> None:
         # Children are pushed in reverse so that they come off the stack in source order. Names,
         # constants and `name.attribute` reads are most of a tree: they are dealt with here,
-        # without a handler call, and the first two are never pushed.
+        # without a handler call, and the first two are never pushed. So are calls (a node in
+        # twelve), whose children are named rather than looked up field by field. (Subscripts,
+        # operators and comparisons, a few in a hundred, cost more in tests than they save.)
         stack: list[tuple[ast.AST, int]] = [(n, 0) for n in reversed(module.body)]
         push, pop = stack.append, stack.pop
         handlers, child_fields, attributes = _HANDLERS, _CHILD_FIELDS, self.attributes
@@ -168,29 +171,47 @@ class _Collector:
                 else:
                     push((value, flags))
                 continue
-            handler = handlers.get(kind)
-            if handler is not None and handler(self, node, flags, push):
-                continue  # the handler pushed what it wanted visited
-            fields = child_fields.get(kind)
-            if fields is None:
-                fields = _child_fields(kind)
-            for name in fields:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    for item in reversed(value):
-                        item_kind = type(item)
-                        if item_kind is _NAME:
-                            if flags & _IN_MAIN_GUARD and item.id == "__file__":
+            if kind is _CALL:
+                func = node.func
+                func_kind = type(func)
+                called = func.attr if func_kind is _ATTRIBUTE else func.id if func_kind is _NAME else ""
+                if flags & _IN_MAIN_GUARD or called in _DYNAMIC_IMPORTERS:
+                    self.visit_call(node, flags)
+                children = [*reversed(node.args), func]
+                if node.keywords:
+                    children[:0] = [keyword.value for keyword in reversed(node.keywords)]
+            else:
+                handler = handlers.get(kind)
+                if handler is not None and handler(self, node, flags, push):
+                    continue  # the handler pushed what it wanted visited
+                fields = child_fields.get(kind)
+                if fields is None:
+                    fields = _child_fields(kind)
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            item_kind = type(item)
+                            if item_kind is _NAME:
+                                if flags & _IN_MAIN_GUARD and item.id == "__file__":
+                                    self.guard_uses_file = True
+                            elif item_kind is not _CONSTANT and isinstance(item, ast.AST):
+                                push((item, flags))
+                    elif isinstance(value, ast.AST):
+                        value_kind = type(value)
+                        if value_kind is _NAME:
+                            if flags & _IN_MAIN_GUARD and value.id == "__file__":
                                 self.guard_uses_file = True
-                        elif item_kind is not _CONSTANT and isinstance(item, ast.AST):
-                            push((item, flags))
-                elif isinstance(value, ast.AST):
-                    value_kind = type(value)
-                    if value_kind is _NAME:
-                        if flags & _IN_MAIN_GUARD and value.id == "__file__":
-                            self.guard_uses_file = True
-                    elif value_kind is not _CONSTANT:
-                        push((value, flags))
+                        elif value_kind is not _CONSTANT:
+                            push((value, flags))
+                continue
+            for item in children:  # a call's children, every one a node, last first
+                item_kind = type(item)
+                if item_kind is _NAME:
+                    if flags & _IN_MAIN_GUARD and item.id == "__file__":
+                        self.guard_uses_file = True
+                elif item_kind is not _CONSTANT:
+                    push((item, flags))
 
     # -- imports ----------------------------------------------------------------------------
     def visit_import(self, node: ast.Import, flags: int, push) -> bool:
@@ -210,7 +231,8 @@ class _Collector:
         self.add(node, flags, node.module or "", names, level=node.level or 0)
         return True
 
-    def visit_call(self, node: ast.Call, flags: int, push) -> bool:
+    def visit_call(self, node: ast.Call, flags: int) -> None:
+        # Only for a call in the main guard or of a dynamic importer's name (walk decides).
         if flags & _IN_MAIN_GUARD:
             name = _dotted(node.func)
             if name:
@@ -225,7 +247,6 @@ class _Collector:
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and "package" not in keywords:
                 if first.value and not first.value.startswith("."):
                     self.add(node, flags, first.value, dynamic=True)
-        return False
 
     # -- context ----------------------------------------------------------------------------
     def visit_try(self, node: ast.Try, flags: int, push) -> bool:
@@ -349,7 +370,6 @@ class _Collector:
 _HANDLERS = {
     ast.Import: _Collector.visit_import,
     ast.ImportFrom: _Collector.visit_import_from,
-    ast.Call: _Collector.visit_call,
     ast.Try: _Collector.visit_try,
     ast.If: _Collector.visit_if,
     ast.FunctionDef: _Collector.visit_function,

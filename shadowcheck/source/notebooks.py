@@ -132,7 +132,9 @@ def _python_source(cell: object) -> str | None:
         lines[first] = ""
     elif words[0] in _AUTOMAGICS and not (len(words) > 1 and _ASSIGNMENT.fullmatch(words[1])):
         return None
-    return "\n".join(_python_line(line) for line in lines)
+    # Only a line holding `%`, `!` or `?` can be a magic, a shell escape or a help line: most
+    # lines of most cells are left as they are without a regular expression tried on them.
+    return "\n".join([_python_line(line) if "%" in line or "!" in line or "?" in line else line for line in lines])
 
 
 def _python_line(line: str) -> str:
