@@ -16,6 +16,7 @@ import pytest
 
 from conftest import make_tree
 from shadowcheck.environment import load_environment
+from shadowcheck.environment.probe import start_environment
 from shadowcheck.ftypes import ShadowcheckError
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX signals and /bin/sh scripts")
@@ -66,6 +67,29 @@ def test_the_deadline_kills_the_whole_group(tmp_path):
     assert str(caught.value) == f"cannot inspect {python}: it did not answer within 2 seconds"
     for pid in started(pids):
         wait_for(lambda: not is_running(pid), f"process {pid} to end")
+
+
+def test_a_started_probe_closed_without_its_answer_leaves_nothing_behind(tmp_path):
+    # check starts the probe, walks the tree meanwhile, and closes it however the walk ends.
+    python, pids = hanging_python(tmp_path)
+
+    pending = start_environment(python, "--python", use_cache=False)
+    children = started(pids)
+    pending.close()
+
+    for pid in children:
+        wait_for(lambda: not is_running(pid), f"process {pid} to end")
+
+
+def test_a_started_probe_answers_as_the_whole_call_does():
+    # The no-op beside the case above: started, then asked, the answer is load_environment's.
+    pending = start_environment(sys.executable, "--python", use_cache=False)
+    try:
+        answered = pending.result()
+    finally:
+        pending.close()
+
+    assert answered == load_environment(sys.executable, "--python", use_cache=False)
 
 
 @pytest.mark.skipif(SHADOWCHECK is None, reason="no shadowcheck console script beside this Python")
