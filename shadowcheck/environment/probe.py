@@ -89,11 +89,12 @@ def start_environment(
 class PendingEnvironment:
     """A probe under way (or its cached answer), from start_environment."""
 
-    def __init__(self, python, chosen_by, details, cache_file, probe, environment):
+    def __init__(
+        self, python: str, chosen_by: str, details: bool, cache_file: Path | None,
+        probe: BoundedProcess | None, environment: TargetEnvironment | None,
+    ):  # fmt: skip
         self._python, self._chosen_by, self._details = python, chosen_by, details
-        self._cache_file: Path | None = cache_file
-        self._probe: BoundedProcess | None = probe
-        self._environment: TargetEnvironment | None = environment
+        self._cache_file, self._probe, self._environment = cache_file, probe, environment
 
     def result(self) -> TargetEnvironment:
         """The environment the probe described; ShadowcheckError when it could not."""
