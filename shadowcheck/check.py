@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,44 +76,29 @@ def selected_rules(settings: Settings) -> list[Rule]:
 
 
 class Checker:
-    def __init__(self, settings: Settings, environment: TargetEnvironment, cwd: Path):
+    def __init__(self, settings: Settings, environment: TargetEnvironment, cwd: Path, sources: SourceStore | None = None):
+        """``sources``: a store that read_summaries filled already (before the environment was known)."""
         self.settings = settings
         self.environment = environment
         self.cwd = cwd
-        self.sources = SourceStore(
-            use_cache=settings.use_cache, workers=settings.workers, target_version=environment.version[:2]
-        )
+        self.sources = sources or project_sources(settings)
+        self.sources.target_version = environment.version[:2]
         self.installed = Installed(environment)
         self.rules = selected_rules(settings)
 
-    def check_project(self, root: Path, project: Project | None = None) -> tuple[list[Finding], Project]:
-        """Every finding of the project at ``root`` (``project``: its walk_project, done already)."""
-        # What a check makes (a Path, a summary and an entry per file, the facts of importers)
-        # lives until the run ends and holds no reference cycle: the collector's passes over it
-        # found nothing to free and cost a warm 20,000-file run ~80 ms. In a one-shot run it is
-        # frozen after the check, so that neither a later pass nor the one at exit traverses it
-        # (~0.1 s more); freezing in a library caller's process would keep any cycle among
-        # the objects alive at that moment forever, so there the collector just resumes.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._check_project(root, project)
-        finally:
-            if collecting:
-                if self.settings.one_shot:
-                    gc.freeze()
-                gc.enable()
+    def check_project(
+        self, root: Path, project: Project | None = None, read: bool = False
+    ) -> tuple[list[Finding], Project]:
+        """Every finding of the project at ``root`` (``project``: its walk_project, done already;
+        ``read``: and read_summaries too)."""
+        with uncollected(self.settings):
+            return self._check_project(root, project, read)
 
-    def _check_project(self, root: Path, project: Project | None) -> tuple[list[Finding], Project]:
+    def _check_project(self, root: Path, project: Project | None, read: bool) -> tuple[list[Finding], Project]:
         if project is None:
             project = walk_project(root, self.settings)
-        self.settings.progress.doing("reading imports")
-        remember_listings(project.directories, project.python_files)
-        self.sources.problems.extend(project.problems)
-        # Every file's summary at once (on both cores when the tree is large): which modules
-        # it could import, whether it looks runnable; files are parsed only when a shadow
-        # needs them.
-        self.sources.read_many([*project.python_files, *project.notebooks])
+        if not read:
+            read_summaries(self.sources, project, self.settings)
         configured = tuple(Path(os.path.abspath(self.cwd / r)) for r in self.settings.roots)
         index = RootIndex(project, self.installed.suffixes, self.sources, configured)
         first_party = FirstPartyIndex(self.environment, self.sources)
@@ -171,6 +158,41 @@ class Checker:
         return codes is not None and (EVERY_CODE in codes or finding.code in codes)
 
 
+def project_sources(settings: Settings) -> SourceStore:
+    """The store a check reads the project's files with (its target version set by Checker)."""
+    return SourceStore(use_cache=settings.use_cache, workers=settings.workers)
+
+
+def read_summaries(sources: SourceStore, project: Project, settings: Settings) -> None:
+    """Every file's summary at once (on both cores when the tree is large): which modules it
+    could import, whether it looks runnable; files are parsed only when a shadow needs them.
+    Needs no environment."""
+    settings.progress.doing("reading imports")
+    remember_listings(project.directories, project.python_files)
+    sources.problems.extend(project.problems)
+    sources.read_many([*project.python_files, *project.notebooks])
+
+
+@contextmanager
+def uncollected(settings: Settings) -> Iterator[None]:
+    """The garbage collector kept off what a check makes while it is made."""
+    # What a check makes (a Path, a summary and an entry per file, the facts of importers)
+    # lives until the run ends and holds no reference cycle: the collector's passes over it
+    # found nothing to free and cost a warm 20,000-file run ~80 ms. In a one-shot run it is
+    # frozen after the check, so that neither a later pass nor the one at exit traverses it
+    # (~0.1 s more); freezing in a library caller's process would keep any cycle among
+    # the objects alive at that moment forever, so there the collector just resumes.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            if settings.one_shot:
+                gc.freeze()
+            gc.enable()
+
+
 def walk_project(root: Path, settings: Settings) -> Project:
     """The tree of the project at ``root``, walked (as check_project wants it)."""
     settings.progress.doing("walking the tree")
@@ -191,27 +213,37 @@ def run_check(settings: Settings, cwd: Path | None = None) -> Report:
             raise ShadowcheckError(f"{relative(path, cwd)}: no such file or directory")
     clear_listing_cache()
     project_roots = [find_project_root(path) for path in paths]
+    sources = project_sources(settings)
     pending = start_project_environment(
         settings.python, project_roots[0], settings.environ, use_cache=settings.use_cache, configured=settings.configured_python
     )
     try:
         # The probe (a child process, ~0.25 s when its answer is not cached) runs on another
-        # core while the first project is walked, which needs no environment. (Not while its
-        # files are scanned: that fills every core, and would open the cache before the
-        # environment is known.)
-        first = walk_project(project_roots[0], settings)
-        environment = pending.result()
-    finally:
-        pending.close()
-    checker = Checker(settings, environment, cwd)
+        # core while the first project is walked and its files summarised, which need no
+        # environment. The scan's workers are forked meanwhile: they inherit no thread, only
+        # the probe's output files; and the file cache's lookup creates nothing, so an
+        # interrupted run leaves the cache directory as it was.
+        try:
+            first = walk_project(project_roots[0], settings)
+            with uncollected(settings):
+                read_summaries(sources, first, settings)
+            environment = pending.result()
+        finally:
+            pending.close()
+    except BaseException:
+        sources.close(keep=False)
+        raise
+    checker = Checker(settings, environment, cwd, sources)
     findings: set[Finding] = set()
     files: set[Path] = set()
     checked: dict[Path, tuple[list[Finding], Project]] = {}
     try:
         for path, project_root in zip(paths, project_roots):
             if project_root not in checked:
-                walked_first = first if project_root == project_roots[0] else None
-                checked[project_root] = checker.check_project(project_root, walked_first)
+                if project_root == project_roots[0]:
+                    checked[project_root] = checker.check_project(project_root, first, read=True)
+                else:
+                    checked[project_root] = checker.check_project(project_root)
             found, project = checked[project_root]
             findings.update(f for f in found if _under(cwd / f.path, path))
             walked = (*project.python_files, *project.notebooks)

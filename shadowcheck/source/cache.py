@@ -116,7 +116,7 @@ class FileCache:
         """The entry of every file whose stat is still the one it was read with."""
         encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # os.fsencode's
         wanted = {path.encode(encoding, errors): (path, stat_key(stat)) for path, stat in entries}
-        db = self._connection()
+        db = self._connection(create=False)
         found: dict[str, Entry] = {}
         if db is None or not wanted:
             return found
@@ -193,9 +193,13 @@ class FileCache:
 
         return (sqlite3.Error, OSError)
 
-    def _connection(self):
+    def _connection(self, create: bool = True):
         if self._opened:
             return self._db
+        if not create and not self.path.exists():
+            # Nothing kept yet: a lookup answers nothing and creates nothing (store() does, when
+            # there is something to keep). A run interrupted before it wrote leaves no file.
+            return None
         self._opened = True
         try:
             import sqlite3  # some Python builds leave it out: then there is no cache

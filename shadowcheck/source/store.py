@@ -214,11 +214,13 @@ class SourceStore:
             self._bytes[path] = data
         return data
 
-    def close(self) -> None:
-        """Write what this run read to the cache, and let go of it."""
+    def close(self, keep: bool = True) -> None:
+        """Write what this run read to the cache (unless not ``keep``: an interrupted run), and
+        let go of it."""
         if self._cache is not None:
             pending, self._pending = self._pending, {}
-            self._cache.store((str(p), s, e) for p, e in pending.items() if (s := self._stats.get(p)) is not None)
+            if keep:
+                self._cache.store((str(p), s, e) for p, e in pending.items() if (s := self._stats.get(p)) is not None)
             self._cache.close()
 
     def _note(self, path: Path, facts: SourceImports) -> None:
