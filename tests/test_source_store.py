@@ -212,6 +212,22 @@ def _cached_then_replaced(tmp_path: Path, facts: object, summary: tuple = ("alph
     return path, cache
 
 
+@pytest.mark.parametrize("settled", [pytest.param(True, id="kept"), pytest.param(False, id="nothing-to-keep")])
+def test_only_writing_creates_the_database(tmp_path, settled):
+    # A run interrupted before it wrote (Ctrl-C while the environment is probed, after the
+    # lookup) leaves the cache directory as it found it.
+    path = make_tree(tmp_path / "project", {"a.py": "import alpha\n"}) / "a.py"
+    if settled:
+        _settle(path.parent)
+    cache = tmp_path / "cache"
+    assert FileCache(cache).lookup([(str(path), path.stat())]) == {}
+    assert not cache.exists()
+    _cached([path], cache)
+    assert len(list(cache.glob("sources-*.sqlite3"))) == (1 if settled else 0)
+    found = FileCache(cache).lookup([(str(path), path.stat())])
+    assert [e.summary.modules for e in found.values()] == ([frozenset({"alpha"})] if settled else [])
+
+
 def test_a_valid_entry_is_what_the_store_answers(tmp_path):
     # The entries below are found by their key: one that passes every check is believed.
     other = read_tokens(["import zulu\n"], "test")

@@ -169,8 +169,10 @@ class FileCache:
             for path, stat, entry in rows
             if settled(stat, now)
         ]  # fmt: skip
+        if not values:
+            return  # nothing created either
         db = self._connection()
-        if db is None or not values:
+        if db is None:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
