@@ -130,14 +130,13 @@ def _kind(entry: os.DirEntry, project: Project) -> str | None:
 def _in_path_order(files: list[tuple[str, Path, str]], directory_of: dict[Path, Path]) -> list[Path]:
     # Path order is the order of the paths' parts; on POSIX (case kept, one separator) their
     # strings split at the separator sort the same way, without a Path comparison per step.
-    if os.sep == "/" and os.altsep is None:
+    posix = os.sep == "/" and os.altsep is None
+    if posix:
         files.sort(key=lambda file: file[0].split("/"))
-        made = [(_child(directory, name), directory) for _, directory, name in files]
-        directory_of.update(made)
-        return [file for file, _ in made]
     made = [(_child(directory, name), directory) for _, directory, name in files]
     directory_of.update(made)
-    return sorted(file for file, _ in made)
+    paths = [file for file, _ in made]
+    return paths if posix else sorted(paths)
 
 
 def _child(directory: Path, name: str) -> Path:
