@@ -82,10 +82,7 @@ class SourceStore:
             return
         stats = self._stats
         for path in wanted:
-            try:
-                stats[path] = os.stat(path)
-            except OSError:
-                stats[path] = None
+            stats[path] = _stat(path)
         found: dict[Path, Summary | Problem] = {}
         if self._cache is not None:
             # By each file's own path string (os.stat made it, and Path keeps it).
