@@ -19,7 +19,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from shadowcheck import __version__
@@ -130,7 +130,7 @@ class FileCache:
                     # Most rows: a summary without suppressions or problem, no facts.
                     names = _modules(modules, valid) if len(modules) <= _LARGEST_SUMMARY else None
                     if names is not None:
-                        found[path] = _made(Entry, (_made(Summary, (names, bool(runnable))),))
+                        found[path] = codec.filled(Entry, (codec.filled(Summary, (names, bool(runnable))),))
                     continue
                 entry = _entry(modules, runnable, *rest, valid)
                 if entry is not None:
@@ -299,21 +299,8 @@ def _entry(
     names = _modules(modules, valid)
     if names is None:
         return None
-    summary = _made(Summary, (names, bool(runnable), codes, problem))
-    return _made(Entry, (summary, facts, partial, lines))
-
-
-def _made(cls, values: tuple, new=object.__new__):
-    # A frozen dataclass's __init__ sets each field with its own object.__setattr__: for the
-    # 20,000 rows of a warm run, two instances each, that was a fifth of the lookup. The
-    # instance with its __dict__ filled at once is the same; the fields not given (at the
-    # end) keep their defaults, which are class attributes.
-    made = new(cls)
-    made.__dict__.update(zip(_FIELD_NAMES[cls], values))
-    return made
-
-
-_FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Summary, Entry)}
+    summary = codec.filled(Summary, (names, bool(runnable), codes, problem))
+    return codec.filled(Entry, (summary, facts, partial, lines))
 
 
 def _modules(modules: str, valid: set[str]) -> frozenset[str] | None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from itertools import chain
+from typing import TypeVar
 
 from shadowcheck.source.facts import ImportStatement, MainGuard, SourceImports
 
 _FIELDS = 11
+T = TypeVar("T")
 # ImportStatement's fields in encode's order, which is the dataclass's.
-_STATEMENT_NAMES = tuple(field.name for field in dataclasses.fields(ImportStatement))
-_STATEMENT_FIELDS = len(_STATEMENT_NAMES)
+_STATEMENT_FIELDS = len(dataclasses.fields(ImportStatement))
 
 
 def encode(facts: SourceImports) -> list:
@@ -81,7 +82,7 @@ def _statements(value: object) -> tuple[ImportStatement, ...]:
         and _only(in_function, _BOOL) and _only(cells, _INT_OR_NONE) and _only(chain.from_iterable(names), _STR)
     )  # fmt: skip
     columns[1] = list(map(tuple, names))
-    return tuple(map(_statement, zip(*columns)))
+    return tuple(filled(ImportStatement, statement) for statement in zip(*columns))
 
 
 def _only(values: Iterable[object], types: frozenset[type]) -> bool:
@@ -94,14 +95,22 @@ _STR, _INT, _BOOL, _LIST = frozenset({str}), frozenset({int}), frozenset({bool})
 _STR_OR_NONE, _INT_OR_NONE = frozenset({str, type(None)}), frozenset({int, type(None)})
 
 
-def _statement(values: tuple, new=object.__new__, names=_STATEMENT_NAMES) -> ImportStatement:
-    # Each field checked above, all twelve given: the frozen dataclass's __init__ would only
-    # set them one object.__setattr__ at a time, which was most of decoding a warm run's
-    # importers (18,000 statements on 20,000 files). Its __dict__ filled at once is the same
-    # instance, as immutable.
-    statement = new(ImportStatement)
-    statement.__dict__.update(zip(names, values))
-    return statement
+def filled(cls: type[T], values: Iterable[object], new=object.__new__) -> T:
+    """An instance of the frozen dataclass ``cls`` with its first fields set to ``values``, each
+    checked already (the fields left out keep their defaults, which are class attributes)."""
+    # The dataclass's __init__ would set each field with its own object.__setattr__, which
+    # was most of decoding a warm run's importers (18,000 statements on 20,000 files) and a
+    # fifth of its cache lookup (two instances a row). Its __dict__ filled at once is the
+    # same instance, as immutable.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    made = new(cls)
+    made.__dict__.update(zip(names, values))
+    return made
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _defined(value: object) -> dict[str, int]:
